@@ -1,0 +1,66 @@
+# The two commands of the README (run, test) and what they need. Everything a fresh
+# machine lacks is set up here or in .ci/run, never by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/assistant.tar.gz
+TRAIN_INPUTS := config.yml $(shell find bot nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+PY_SOURCES := actions caseapi connectors nlu stack voice benchmarks scripts/*.py tests
+
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: run test bench setup lint typecheck validate unit conversation-tests nlu-eval integration lock clean
+
+$(VENV)/.installed: requirements/lock.txt scripts/setup-venv
+	scripts/setup-venv
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Retrains only when the training data, domain, config or custom components changed.
+$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
+	$(RASA) train --config config.yml --domain bot/domain.yml --data bot/data nlu/data \
+	  --out models --fixed-model-name assistant
+	touch $@
+
+run: setup $(MODEL)
+	$(PY) -m stack run
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check actions connectors stack
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+validate: setup
+	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data nlu/data --fail-on-warnings
+
+unit: setup
+	$(PY) -m pytest -m "not integration" -q
+
+conversation-tests: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/conversations --out results/conversations \
+	  --fail-on-prediction-errors
+
+nlu-eval: $(MODEL)
+	$(PY) -m benchmarks.nlu_eval --model $(MODEL) --report docs/nlu-report.md
+
+integration: $(MODEL)
+	$(PY) -m pytest -m integration -q
+
+test: lint typecheck validate unit conversation-tests nlu-eval integration
+
+bench: $(MODEL)
+	$(PY) -m benchmarks.turn_latency --report docs/benchmarks.md
+
+lock: setup
+	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements/lock.txt
+
+clean:
+	rm -rf models results var .mypy_cache .ruff_cache .pytest_cache

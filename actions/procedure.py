@@ -1,0 +1,150 @@
+"""Answers about a procedure: overview, documents, fee, processing time, how to submit."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import formatting, services
+from connectors.case_api import CaseApiError
+
+logger = logging.getLogger(__name__)
+
+TOPIC_BY_INTENT = {
+    "ask_procedure": "info",
+    "ask_documents": "documents",
+    "check_documents": "documents",
+    "ask_fee": "fee",
+    "ask_processing_time": "time",
+    "submit_application": "submit",
+}
+INTENT_BY_TOPIC = {
+    "info": "ask_procedure",
+    "documents": "ask_documents",
+    "fee": "ask_fee",
+    "time": "ask_processing_time",
+    "submit": "submit_application",
+}
+
+
+def latest_entities(tracker: Tracker, entity: str) -> list[str]:
+    return [
+        str(e["value"])
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == entity
+    ]
+
+
+def render(dispatcher: CollectingDispatcher, record: dict[str, Any], topic: str) -> None:
+    """Send the answer about one catalogue record for one topic."""
+    name = record.get("name", "")
+    fee = record.get("fee") or {}
+    time_block = record.get("processing_time") or {}
+    unverified = False
+    if topic == "documents":
+        documents = formatting.documents_list(record.get("components") or [])
+        dispatcher.utter_message(
+            response="utter_procedure_documents", name=name, documents=documents
+        )
+    elif topic == "fee":
+        dispatcher.utter_message(
+            response="utter_procedure_fee", name=name, fee=formatting.fee_text(fee)
+        )
+        unverified = formatting.has_unverified(fee)
+    elif topic == "time":
+        text = time_block.get("text") or "chưa có thông tin"
+        dispatcher.utter_message(response="utter_procedure_time", name=name, time=text)
+        unverified = formatting.has_unverified(time_block)
+    elif topic == "submit":
+        dispatcher.utter_message(
+            response="utter_procedure_submit",
+            name=name,
+            modes=formatting.submission_modes(record),
+            online=formatting.online_note(record),
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_procedure_info",
+            name=name,
+            field=record.get("field", ""),
+            agency=record.get("agency", ""),
+            level=formatting.LEVEL_LABELS.get(str(record.get("level")), ""),
+            modes=formatting.submission_modes(record),
+            online=formatting.online_note(record),
+            result=record.get("result") or "chưa có thông tin",
+        )
+    if topic in ("info", "time") and record.get("notes"):
+        dispatcher.utter_message(response="utter_procedure_caveat", notes=record["notes"])
+    if unverified:
+        dispatcher.utter_message(response="utter_unverified")
+
+
+async def answer_procedure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> list[EventType]:
+    """Resolve which procedure the user means, then answer, ask back, or ask which one."""
+    catalogue = services.catalogue()
+    chosen_codes = latest_entities(tracker, "procedure_code")
+    mentions = latest_entities(tracker, "procedure")
+    text = tracker.latest_message.get("text") or ""
+    try:
+        if chosen_codes:
+            record = await catalogue.get(chosen_codes[0])
+            if record is not None:
+                render(dispatcher, record, topic)
+                return [SlotSet("procedure_code", record["code"]), SlotSet("pending_topic", None)]
+        resolution = None
+        for query in [*mentions, text]:
+            if query.strip():
+                resolution = await catalogue.resolve(query)
+                if resolution.confident:
+                    break
+        if resolution is not None and resolution.confident and resolution.best is not None:
+            record = await catalogue.get(resolution.best.code)
+            if record is not None:
+                render(dispatcher, record, topic)
+                return [SlotSet("procedure_code", record["code"]), SlotSet("pending_topic", None)]
+        previous = tracker.get_slot("procedure_code")
+        if previous and not mentions:
+            # A follow-up such as "còn lệ phí thì sao?" keeps talking about the same procedure.
+            record = await catalogue.get(previous)
+            if record is not None:
+                render(dispatcher, record, topic)
+                return [SlotSet("pending_topic", None)]
+        if resolution is not None and resolution.candidates:
+            intent = INTENT_BY_TOPIC[topic]
+            buttons = [
+                {
+                    "title": candidate.name,
+                    "payload": f"/{intent}{json.dumps({'procedure_code': candidate.code})}",
+                }
+                for candidate in resolution.candidates[:3]
+            ]
+            dispatcher.utter_message(response="utter_choose_procedure", buttons=buttons)
+            return [SlotSet("pending_topic", topic)]
+    except CaseApiError as err:
+        logger.warning("procedure answer failed: %s", type(err).__name__)
+        dispatcher.utter_message(response="utter_service_unavailable")
+        return []
+    if mentions:
+        dispatcher.utter_message(response="utter_procedure_not_found", mention=mentions[0][:80])
+    else:
+        dispatcher.utter_message(response="utter_ask_which_procedure")
+    return [SlotSet("pending_topic", topic)]
+
+
+class ActionAnswerProcedure(Action):
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic = TOPIC_BY_INTENT.get(str(intent)) or tracker.get_slot("pending_topic") or "info"
+        return await answer_procedure(dispatcher, tracker, topic)

@@ -1,0 +1,1 @@
+"""Adapters that talk outward: the core case-management API now, chat channels later."""

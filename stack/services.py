@@ -1,0 +1,179 @@
+"""The assistant's processes: redis-server, reference core API, action server, Rasa."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from stack.processes import ManagedProcess, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+def redis_env(redis_url: str) -> dict[str, str]:
+    """REDIS_* variables for bot/endpoints.redis.yml (Rasa's Redis stores take host/port/db)."""
+    parsed = urlparse(redis_url)
+    db = parsed.path.lstrip("/") or "0"
+    return {
+        "REDIS_URL": redis_url,
+        "REDIS_HOST": parsed.hostname or "localhost",
+        "REDIS_PORT": str(parsed.port or 6379),
+        "REDIS_DB": db,
+        "REDIS_PASSWORD": parsed.password or "",
+    }
+
+
+@dataclass
+class StackConfig:
+    run_dir: Path
+    model_path: Path = DEFAULT_MODEL
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+    case_api_port: int = field(default_factory=free_port)
+    # "local" starts a redis-server of our own; a redis:// URL uses that one; None: no Redis.
+    redis: str | None = "local"
+    redis_port: int = field(default_factory=free_port)
+    auth_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    case_api_url: str | None = None  # set to use an external core API instead of ours
+
+
+class Stack:
+    """Starts the processes concurrently, waits until each answers, stops them in reverse."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.processes: list[ManagedProcess] = []
+        logs = config.run_dir / "logs"
+        bin_dir = Path(sys.executable).parent
+        self.redis_url: str | None = None
+        if config.redis == "local":
+            self.redis_url = f"redis://127.0.0.1:{config.redis_port}/0"
+        elif config.redis:
+            self.redis_url = config.redis
+        self.case_api_url = config.case_api_url or f"http://127.0.0.1:{config.case_api_port}"
+        self.actions_url = f"http://127.0.0.1:{config.actions_port}"
+        self.rasa_url = f"http://127.0.0.1:{config.rasa_port}"
+        common_env = {
+            "PYTHONPATH": str(ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "CASE_API_URL": self.case_api_url,
+        }
+        if config.redis == "local":
+            redis_dir = config.run_dir / "redis"
+            redis_dir.mkdir(parents=True, exist_ok=True)
+            self.redis = ManagedProcess(
+                "redis-server",
+                [
+                    shutil.which("redis-server") or "redis-server",
+                    "--port",
+                    str(config.redis_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(redis_dir),
+                    "--appendonly",
+                    "yes",
+                    "--save",
+                    "",
+                ],
+                logs / "redis.log",
+            )
+            self.processes.append(self.redis)
+        if config.case_api_url is None:
+            self.case_api = ManagedProcess(
+                "core API",
+                [
+                    sys.executable,
+                    "-m",
+                    "caseapi",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(config.case_api_port),
+                    "--db",
+                    str(config.run_dir / "caseapi.sqlite3"),
+                ],
+                logs / "caseapi.log",
+                env=common_env,
+                cwd=ROOT,
+            )
+            self.processes.append(self.case_api)
+        self.actions = ManagedProcess(
+            "action server",
+            [
+                str(bin_dir / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(config.actions_port),
+            ],
+            logs / "actions.log",
+            env=common_env,
+            cwd=ROOT,
+        )
+        rasa_env = {**common_env, "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook"}
+        endpoints = ROOT / "bot" / "endpoints.yml"
+        if self.redis_url:
+            rasa_env.update(redis_env(self.redis_url))
+            endpoints = ROOT / "bot" / "endpoints.redis.yml"
+        self.rasa = ManagedProcess(
+            "rasa",
+            [
+                str(bin_dir / "rasa"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                config.auth_token,
+                "--model",
+                str(config.model_path),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "bot" / "credentials.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(config.rasa_port),
+            ],
+            logs / "rasa.log",
+            env=rasa_env,
+            cwd=ROOT,
+        )
+        self.processes += [self.actions, self.rasa]
+
+    def start(self, timeout_s: float = 180.0) -> None:
+        try:
+            for process in self.processes:
+                process.start()
+            waits = []
+            if self.config.redis == "local":
+                waits.append(lambda: self.redis.wait_tcp(self.config.redis_port, 20))
+            if self.config.case_api_url is None:
+                waits.append(lambda: self.case_api.wait_http(f"{self.case_api_url}/health", 60))
+            waits.append(lambda: self.actions.wait_http(f"{self.actions_url}/health", 120))
+            waits.append(
+                lambda: self.rasa.wait_http(
+                    f"{self.rasa_url}/status",
+                    timeout_s,
+                    headers={"Authorization": f"Bearer {self.config.auth_token}"},
+                )
+            )
+            with ThreadPoolExecutor(len(waits)) as pool:
+                for future in [pool.submit(w) for w in waits]:
+                    future.result()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
