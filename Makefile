@@ -49,7 +49,7 @@ conversation-tests: $(MODEL)
 	  --fail-on-prediction-errors
 
 nlu-eval: $(MODEL)
-	$(PY) -m benchmarks.nlu_eval --model $(MODEL) --report docs/nlu-report.md
+	$(PY) -m nlu.evaluation --model $(MODEL) --report docs/nlu-report.md
 
 integration: $(MODEL)
 	$(PY) -m pytest -m integration -q

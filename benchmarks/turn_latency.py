@@ -1,0 +1,151 @@
+"""Turn latency of the whole assistant through Rasa's REST channel, against bare parsing.
+
+N simulated citizens talk at once (mixed flows, status look-ups included). In the same run,
+the same Rasa server's bare `/model/parse` is timed at the same concurrency, so the overhead
+of dialogue, actions and the core API shows as a ratio.
+
+Run: make bench   (or python -m benchmarks.turn_latency --users 20 --turns 400)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks.report import percentile, update_section
+from stack.services import Stack, StackConfig
+
+DEMO_CODE = "000.00.17.G17-241219-0001"
+CONVERSATIONS = [
+    ["xin chào", "thủ tục đăng ký nhãn hiệu như thế nào?", "cần giấy tờ gì", "lệ phí bao nhiêu"],
+    ["cap ma so ma vach mat bao lau", "cảm ơn"],
+    [f"hồ sơ {DEMO_CODE} đến đâu rồi", "5678", "cảm ơn nhé"],
+    ["đăng ký sáng chế cần giấy tờ gì?", "thời hạn giải quyết bao lâu"],
+    ["giấy phép tiến hành công việc bức xạ nộp ở đâu", "phí thẩm định bao nhiêu", "tạm biệt"],
+    ["bạn là người hay máy", "cho tôi gặp cán bộ"],
+]
+PARSE_TEXTS = [turn for conversation in CONVERSATIONS for turn in conversation]
+
+
+async def citizen(
+    http: httpx.AsyncClient, user: int, quota: list[int], latencies: list[float]
+) -> None:
+    rng = random.Random(user)
+    n = 0
+    while quota[0] > 0:
+        sender = f"bench-{user}-{n}"
+        n += 1
+        for text in rng.choice(CONVERSATIONS):
+            if quota[0] <= 0:
+                return
+            quota[0] -= 1
+            started = time.perf_counter()
+            response = await http.post(
+                "/webhooks/rest/webhook", json={"sender": sender, "message": text}
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+            if not response.json():
+                raise RuntimeError(f"no answer to {text!r}")
+
+
+async def parser(
+    http: httpx.AsyncClient, token: str, user: int, quota: list[int], latencies: list[float]
+) -> None:
+    rng = random.Random(user)
+    while quota[0] > 0:
+        quota[0] -= 1
+        started = time.perf_counter()
+        response = await http.post(
+            "/model/parse", params={"token": token}, json={"text": rng.choice(PARSE_TEXTS)}
+        )
+        latencies.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+
+
+async def measure(stack: Stack, users: int, turns: int) -> dict[str, dict[str, float]]:
+    limits = httpx.Limits(max_connections=users + 4)
+    results: dict[str, dict[str, float]] = {}
+    async with httpx.AsyncClient(base_url=stack.rasa_url, timeout=60.0, limits=limits) as http:
+        # Warm-up: load the catalogue cache and the model's first-call paths.
+        for text in PARSE_TEXTS[:6]:
+            await http.post("/webhooks/rest/webhook", json={"sender": "warmup", "message": text})
+        for name, concurrency in (("sequential", 1), (f"{users} users", users)):
+            for kind in ("parse", "turn"):
+                latencies: list[float] = []
+                quota = [turns if concurrency > 1 else max(50, turns // 4)]
+                started = time.perf_counter()
+                if kind == "parse":
+                    tasks = [
+                        parser(http, stack.config.auth_token, u, quota, latencies)
+                        for u in range(concurrency)
+                    ]
+                else:
+                    tasks = [citizen(http, u, quota, latencies) for u in range(concurrency)]
+                await asyncio.gather(*tasks)
+                elapsed = time.perf_counter() - started
+                results[f"{kind} {name}"] = {
+                    "n": len(latencies),
+                    "p50": percentile(latencies, 50),
+                    "p95": percentile(latencies, 95),
+                    "p99": percentile(latencies, 99),
+                    "per_s": len(latencies) / elapsed,
+                }
+    return results
+
+
+def render(results: dict[str, dict[str, float]], users: int, turns: int) -> str:
+    lines = [
+        "## Turn latency through the REST channel (issue 2)",
+        "",
+        f"Command: `python -m benchmarks.turn_latency --users {users} --turns {turns}` "
+        f"(part of `make bench`), {os.cpu_count()} cores, in-memory tracker store.",
+        "A turn is one citizen message through Rasa, the action server and the reference core API; "
+        "the baseline is the same Rasa server's bare `/model/parse` in the same run.",
+        "",
+        "| measurement | n | p50 ms | p95 ms | p99 ms | per second |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        cells = [f"{r['n']:.0f}"] + [f"{r[k]:.1f}" for k in ("p50", "p95", "p99", "per_s")]
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    seq_ratio = results["turn sequential"]["p50"] / results["parse sequential"]["p50"]
+    conc = f"{users} users"
+    conc_ratio = results[f"turn {conc}"]["p50"] / results[f"parse {conc}"]["p50"]
+    p95 = results[f"turn {conc}"]["p95"]
+    lines += [
+        "",
+        f"- Full-turn p50 / bare-parse p50: **{seq_ratio:.2f}×** sequential, "
+        f"**{conc_ratio:.2f}×** at {users} concurrent users (target ≤ 3×).",
+        f"- Turn p95 at {users} concurrent users: **{p95:.0f} ms** (target < 250 ms).",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser_ = argparse.ArgumentParser(description=__doc__)
+    parser_.add_argument("--users", type=int, default=20)
+    parser_.add_argument("--turns", type=int, default=400)
+    parser_.add_argument("--report", type=Path, default=Path("docs/benchmarks.md"))
+    args = parser_.parse_args()
+    with tempfile.TemporaryDirectory() as run_dir:
+        stack = Stack(StackConfig(run_dir=Path(run_dir), redis=None))
+        stack.start()
+        try:
+            results = asyncio.run(measure(stack, args.users, args.turns))
+        finally:
+            stack.stop()
+    body = render(results, args.users, args.turns)
+    update_section(args.report, "turn-latency", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

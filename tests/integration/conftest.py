@@ -1,0 +1,51 @@
+"""One real stack per test run: redis-server, the reference core API, the action server and
+Rasa, each on a free port, talked to over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from stack.services import DEFAULT_MODEL, Stack, StackConfig
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make test` (it trains first)")
+    running = Stack(StackConfig(run_dir=tmp_path_factory.mktemp("stack")))
+    running.start()
+    yield running
+    running.stop()
+
+
+class Citizen:
+    """One conversation over Rasa's REST channel."""
+
+    def __init__(self, rasa_url: str, sender: str | None = None) -> None:
+        self.sender = sender or f"test-{uuid.uuid4().hex[:12]}"
+        self.http = httpx.Client(base_url=rasa_url, timeout=30.0)
+
+    def say(self, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"sender": self.sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = self.http.post("/webhooks/rest/webhook", json=body)
+        assert response.status_code == 200, response.text
+        replies = response.json()
+        assert isinstance(replies, list)
+        return replies
+
+    def text(self, message: str) -> str:
+        return "\n".join(str(r.get("text", "")) for r in self.say(message))
+
+
+@pytest.fixture
+def citizen(stack: Stack) -> Iterator[Citizen]:
+    person = Citizen(stack.rasa_url)
+    yield person
+    person.http.close()
