@@ -70,11 +70,11 @@ class ValidateStatusForm(FormValidationAction):
     async def validate_phone_last4(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        digits = find_phone_last4(value) if isinstance(value, str) else None
-        if digits is None:
+        match = find_phone_last4(value) if isinstance(value, str) else None
+        if match is None:
             dispatcher.utter_message(response="utter_phone_last4_invalid")
             return {"phone_last4": None}
-        return {"phone_last4": digits}
+        return {"phone_last4": match.value}
 
 
 class ActionShowStatus(Action):
