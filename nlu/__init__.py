@@ -1,0 +1,1 @@
+"""Vietnamese language layer: normalisation, numbers, codes, procedures, Rasa components."""
