@@ -94,10 +94,10 @@ def fee_text(fee: Mapping[str, Any]) -> str:
         )
         mark = "" if item.get("verified", True) else " (chưa xác minh)"
         lines.append(f"• {item.get('name', 'Lệ phí')}: {value}{mark}")
-    summary = str(fee.get("text") or "").strip()
-    if summary and summary not in lines:
-        lines.append(summary)
-    return "\n".join(lines) if lines else "Chưa có thông tin về lệ phí."
+    if not lines:
+        # No itemised amounts: the catalogue's own sentence is the best we have.
+        lines.append(str(fee.get("text") or "").strip() or "Chưa có thông tin về lệ phí.")
+    return "\n".join(lines)
 
 
 def has_unverified(*parts: Mapping[str, Any]) -> bool:

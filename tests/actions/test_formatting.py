@@ -88,3 +88,8 @@ def test_lateness_reads_the_status() -> None:
         {"stage": "in_review", "is_late": False, "deadline": "2030-01-01"}
     )
     assert "Chưa xác định" in formatting.lateness({"stage": "received", "deadline": None})
+
+
+def test_fee_without_items_falls_back_to_the_catalogue_sentence() -> None:
+    assert formatting.fee_text({"text": "Không thu phí.", "items": []}) == "Không thu phí."
+    assert formatting.fee_text({}) == "Chưa có thông tin về lệ phí."
