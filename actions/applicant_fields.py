@@ -31,8 +31,7 @@ def check_full_name(text: str) -> Checked:
     if not 2 <= len(name) <= 100 or len(name.split()) < 2 or not NAME_RE.match(name):
         return Checked(
             None,
-            "Họ và tên cần ghi đầy đủ bằng chữ (ít nhất 2 từ, không có số), "
-            "ví dụ: Nguyễn Văn An.",
+            "Họ và tên cần ghi đầy đủ bằng chữ (ít nhất 2 từ, không có số), ví dụ: Nguyễn Văn An.",
         )
     return Checked(name.title())
 
@@ -51,7 +50,9 @@ def check_tax_code(text: str) -> Checked:
     if re.fullmatch(r"\d{13}", raw):
         return Checked(f"{raw[:10]}-{raw[10:]}")
     return Checked(
-        None, "Mã số thuế doanh nghiệp gồm 10 chữ số (hoặc 13 chữ số với chi nhánh, dạng 0101234567-001)."
+        None,
+        "Mã số thuế doanh nghiệp gồm 10 chữ số "
+        "(hoặc 13 chữ số với chi nhánh, dạng 0101234567-001).",
     )
 
 
@@ -82,7 +83,8 @@ def check_address(text: str) -> Checked:
     if not 10 <= len(address) <= 300 or not re.search(r"[^\W\d_]", address):
         return Checked(
             None,
-            "Vui lòng ghi địa chỉ nhận kết quả đầy đủ (số nhà, đường/thôn, phường/xã, tỉnh/thành phố).",
+            "Vui lòng ghi địa chỉ nhận kết quả đầy đủ "
+            "(số nhà, đường/thôn, phường/xã, tỉnh/thành phố).",
         )
     return Checked(address)
 

@@ -23,3 +23,11 @@ def catalogue() -> ProcedureCatalogue:
     if _catalogue is None:
         _catalogue = ProcedureCatalogue(case_api(), ttl_s=Settings.from_env().catalogue_ttl_s)
     return _catalogue
+
+
+async def reset() -> None:
+    """Close and forget the process-wide services (tests, and a clean shutdown)."""
+    global _client, _catalogue
+    if _client is not None:
+        await _client.aclose()
+    _client, _catalogue = None, None

@@ -6,7 +6,6 @@ import logging
 import time
 from typing import Any
 
-from nlu.codes import find_phone_last4, find_tracking_codes
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import formatting, lockout, services
 from connectors.case_api import CaseApiUnavailable, NotFound, PhoneMismatch
+from nlu.codes import find_phone_last4, find_tracking_codes
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,9 @@ def test_mobile_numbers_are_normalised(raw: str, expected: str) -> None:
     assert f.check_mobile(raw).value == expected
 
 
-@pytest.mark.parametrize("raw", ["0212345678", "091234567", "09123456789", "+1 912 345 678", "hello"])
+@pytest.mark.parametrize(
+    "raw", ["0212345678", "091234567", "09123456789", "+1 912 345 678", "hello"]
+)
 def test_invalid_mobile_numbers_are_explained(raw: str) -> None:
     checked = f.check_mobile(raw)
     assert checked.value is None
