@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import formatting, lockout, services
-from connectors.case_api import CaseApiUnavailable, NotFound, PhoneMismatch
+from connectors.case_api import CaseApiUnavailable, NotFound, PhoneMismatch, TooManyAttempts
 from nlu.codes import find_phone_last4, find_tracking_codes
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,9 @@ class ActionShowStatus(Action):
             dispatcher.utter_message(response="utter_phone_mismatch", remaining=remaining)
             # Back into the form with the code kept: it asks for the digits again.
             return [*events, SlotSet("phone_last4", None), FollowupAction("status_form")]
+        except TooManyAttempts:
+            dispatcher.utter_message(response="utter_status_locked", tracking_code=code)
+            return STATUS_SLOTS_RESET
         except NotFound:
             dispatcher.utter_message(response="utter_tracking_code_unknown", tracking_code=code)
             return STATUS_SLOTS_RESET

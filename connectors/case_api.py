@@ -29,6 +29,19 @@ class PhoneMismatch(CaseApiError):
     """The last four phone digits do not match the application (or were not given)."""
 
 
+class TooManyAttempts(CaseApiError):
+    """The core API itself locked look-ups of this code after repeated wrong digits."""
+
+
+class Rejected(CaseApiError):
+    """The core API refused a submission (validation, or the procedure is not online)."""
+
+    def __init__(self, status: int, body: JSON) -> None:
+        super().__init__(f"submission refused with {status}: {body.get('error')}")
+        self.status = status
+        self.body = body
+
+
 class CaseApiClient:
     """One instance per process; all calls share its connection pool and timeouts."""
 
@@ -98,6 +111,23 @@ class CaseApiClient:
             raise NotFound(tracking_code)
         if response.status_code == 403:
             raise PhoneMismatch(tracking_code)
+        if response.status_code == 429:
+            raise TooManyAttempts(tracking_code)
         if response.status_code != 200:
             raise CaseApiUnavailable(f"status answered {response.status_code}")
         return self._json(response)
+
+    async def submit_application(self, payload: JSON, idempotency_key: str) -> JSON:
+        """POST /applications; the key makes a retry return the first application."""
+        try:
+            response = await self._http.post(
+                "/applications", json=payload, headers={"Idempotency-Key": idempotency_key}
+            )
+        except httpx.HTTPError as err:
+            raise CaseApiUnavailable(str(err) or type(err).__name__) from err
+        if response.status_code >= 500:
+            raise CaseApiUnavailable(f"core API answered {response.status_code}")
+        body = self._json(response)
+        if response.status_code in (200, 201):
+            return body
+        raise Rejected(response.status_code, body)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def _float_env(name: str, default: float) -> float:
@@ -16,6 +16,86 @@ def _float_env(name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from err
 
 
+def _int_env(name: str, default: int) -> int:
+    value = _float_env(name, float(default))
+    if value != int(value):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    return int(value)
+
+
+def _str_env(name: str, default: str | None = None) -> str | None:
+    raw = os.environ.get(name)
+    return raw.strip() if raw and raw.strip() else default
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """Telegram Bot API. Secrets use repr=False so a printed Settings never shows them."""
+
+    bot_token: str | None = field(default=None, repr=False)
+    # With a secret the gateway serves the webhook; with only the token it polls (local dev).
+    webhook_secret: str | None = field(default=None, repr=False)
+    # When set, the gateway registers this public URL with setWebhook at startup.
+    webhook_url: str | None = None
+    api_base_url: str = "https://api.telegram.org/bot"
+    file_base_url: str = "https://api.telegram.org/file/bot"
+    # Retries of one request after a 429 inside PTB's rate limiter; the sender keeps retrying
+    # after that too, so a reply is delayed, never dropped.
+    rate_limit_retries: int = 5
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bot_token)
+
+    @property
+    def polling(self) -> bool:
+        return bool(self.bot_token) and not self.webhook_secret
+
+
+@dataclass(frozen=True)
+class ZaloSettings:
+    """Zalo Official Account Open API v3."""
+
+    app_id: str | None = None
+    # Signs webhooks (X-ZEvent-Signature); not the same secret as the app secret.
+    oa_secret_key: str | None = field(default=None, repr=False)
+    # Sent as the `secret_key` header of the OAuth refresh call.
+    app_secret: str | None = field(default=None, repr=False)
+    # Seeds only: once Redis holds a pair, the persisted pair wins (a refresh token works once).
+    access_token: str | None = field(default=None, repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    api_base_url: str = "https://openapi.zalo.me"
+    oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    signature_max_age_s: float = 300.0
+    reply_window_s: float = 48 * 3600.0
+    reply_window_max: int = 8
+    timeout_s: float = 5.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id and self.oa_secret_key)
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """The channel gateway: where it finds Rasa and how much work it accepts."""
+
+    rasa_url: str = "http://localhost:5005"
+    rasa_connect_timeout_s: float = 2.0
+    # A turn takes ~0.3 s; past this the citizen gets an apology instead of silence.
+    rasa_read_timeout_s: float = 10.0
+    max_body_bytes: int = 256 * 1024
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    media_dir: str = "var/media"
+    # Messages of one user waiting behind the one in progress; beyond it the webhook answers
+    # 503 so the platform redelivers later instead of the gateway growing without bound.
+    user_queue_size: int = 20
+    max_pending: int = 5000
+    max_concurrent_users: int = 64
+    # Zalo redelivers for about two hours; a day covers every retry.
+    dedup_ttl_s: float = 24 * 3600.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings; every field has a default that works on a developer machine."""
@@ -26,6 +106,9 @@ class Settings:
     case_api_read_timeout_s: float = 2.0
     catalogue_ttl_s: float = 600.0
     redis_url: str | None = None
+    gateway: GatewaySettings = field(default_factory=GatewaySettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    zalo: ZaloSettings = field(default_factory=ZaloSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,4 +122,64 @@ class Settings:
             ),
             catalogue_ttl_s=_float_env("CATALOGUE_TTL", cls.catalogue_ttl_s),
             redis_url=os.environ.get("REDIS_URL") or None,
+            gateway=_gateway_from_env(),
+            telegram=_telegram_from_env(),
+            zalo=_zalo_from_env(),
         )
+
+    def secrets(self) -> list[str]:
+        """Every secret value in use, for the log filter that masks them."""
+        values = [
+            self.telegram.bot_token,
+            self.telegram.webhook_secret,
+            self.zalo.oa_secret_key,
+            self.zalo.app_secret,
+            self.zalo.access_token,
+            self.zalo.refresh_token,
+        ]
+        return [value for value in values if value]
+
+
+def _gateway_from_env() -> GatewaySettings:
+    d = GatewaySettings()
+    return GatewaySettings(
+        rasa_url=(_str_env("RASA_URL") or d.rasa_url).rstrip("/"),
+        rasa_connect_timeout_s=_float_env("RASA_CONNECT_TIMEOUT", d.rasa_connect_timeout_s),
+        rasa_read_timeout_s=_float_env("RASA_READ_TIMEOUT", d.rasa_read_timeout_s),
+        max_body_bytes=_int_env("GATEWAY_MAX_BODY_BYTES", d.max_body_bytes),
+        max_attachment_bytes=_int_env("GATEWAY_MAX_ATTACHMENT_BYTES", d.max_attachment_bytes),
+        media_dir=_str_env("GATEWAY_MEDIA_DIR") or d.media_dir,
+        user_queue_size=_int_env("GATEWAY_USER_QUEUE_SIZE", d.user_queue_size),
+        max_pending=_int_env("GATEWAY_MAX_PENDING", d.max_pending),
+        max_concurrent_users=_int_env("GATEWAY_MAX_CONCURRENT_USERS", d.max_concurrent_users),
+        dedup_ttl_s=_float_env("GATEWAY_DEDUP_TTL", d.dedup_ttl_s),
+    )
+
+
+def _telegram_from_env() -> TelegramSettings:
+    d = TelegramSettings()
+    return TelegramSettings(
+        bot_token=_str_env("TELEGRAM_BOT_TOKEN"),
+        webhook_secret=_str_env("TELEGRAM_WEBHOOK_SECRET"),
+        webhook_url=_str_env("TELEGRAM_WEBHOOK_URL"),
+        api_base_url=_str_env("TELEGRAM_API_BASE_URL") or d.api_base_url,
+        file_base_url=_str_env("TELEGRAM_FILE_BASE_URL") or d.file_base_url,
+        rate_limit_retries=_int_env("TELEGRAM_RATE_LIMIT_RETRIES", d.rate_limit_retries),
+    )
+
+
+def _zalo_from_env() -> ZaloSettings:
+    d = ZaloSettings()
+    return ZaloSettings(
+        app_id=_str_env("ZALO_APP_ID"),
+        oa_secret_key=_str_env("ZALO_OA_SECRET_KEY"),
+        app_secret=_str_env("ZALO_APP_SECRET"),
+        access_token=_str_env("ZALO_ACCESS_TOKEN"),
+        refresh_token=_str_env("ZALO_REFRESH_TOKEN"),
+        api_base_url=(_str_env("ZALO_API_BASE_URL") or d.api_base_url).rstrip("/"),
+        oauth_url=_str_env("ZALO_OAUTH_URL") or d.oauth_url,
+        signature_max_age_s=_float_env("ZALO_SIGNATURE_MAX_AGE", d.signature_max_age_s),
+        reply_window_s=_float_env("ZALO_REPLY_WINDOW", d.reply_window_s),
+        reply_window_max=_int_env("ZALO_REPLY_WINDOW_MAX", d.reply_window_max),
+        timeout_s=_float_env("ZALO_TIMEOUT", d.timeout_s),
+    )

@@ -146,3 +146,30 @@ async def test_get_procedures_fetches_concurrently() -> None:
     records = await client.get_procedures(["A", "B", "C"])
     assert [r["code"] for r in records] == ["A", "B", "C"]
     assert peak > 1
+
+
+async def test_core_api_lock_is_its_own_error() -> None:
+    from connectors.case_api import TooManyAttempts
+
+    client = client_for(lambda request: httpx.Response(429, json={"error": "too_many_attempts"}))
+    with pytest.raises(TooManyAttempts):
+        await client.get_status(CODE, "5678")
+
+
+async def test_submission_sends_the_idempotency_key_and_maps_refusals() -> None:
+    from connectors.case_api import Rejected
+
+    keys: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers.get("Idempotency-Key"))
+        if b"bad" in request.content:
+            return httpx.Response(422, json={"error": "validation_error", "fields": {"phone": "x"}})
+        return httpx.Response(201, json={"tracking_code": CODE})
+
+    client = client_for(handler)
+    assert (await client.submit_application({"procedure_code": "SHTT-01"}, "k1"))["tracking_code"] == CODE
+    with pytest.raises(Rejected) as refused:
+        await client.submit_application({"procedure_code": "bad"}, "k2")
+    assert refused.value.status == 422
+    assert keys == ["k1", "k2"]

@@ -1,0 +1,1 @@
+"""Telegram channel (python-telegram-bot 22): webhook or polling, rendering, media."""
