@@ -39,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     settings = Settings.from_env(db_path=args.db)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ValueError as err:
+        print(f"caseapi: {err}", file=sys.stderr)
+        return 2
     # uvicorn's access log prints query strings (phone digits); ours does not.
     # No websockets: the pinned websockets package (for Rasa) is too old for uvicorn's.
     uvicorn.run(

@@ -82,8 +82,6 @@ class Api:
 
     def startup(self) -> None:
         """Open the database, refresh the catalogue copy, seed demo files once."""
-        if not tracking.is_valid_unit_code(self.settings.unit_code):
-            raise SystemExit(f"CASE_API_UNIT_CODE has the wrong shape: {self.settings.unit_code!r}")
         self._openapi = OPENAPI_FILE.read_bytes()
         records, digest = load_file()
         storage = Storage(self.settings.db_path)
@@ -339,6 +337,8 @@ class Api:
 
 def create_app(settings: Settings, clock: Callable[[], datetime] = deadlines.now_vn) -> Starlette:
     """Build the ASGI app; the database is opened when the lifespan starts."""
+    if not tracking.is_valid_unit_code(settings.unit_code):
+        raise ValueError(f"CASE_API_UNIT_CODE has the wrong shape: {settings.unit_code!r}")
     api = Api(settings, clock)
     routes = [
         Route("/health", api.health, methods=["GET"]),
