@@ -38,9 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    settings = Settings.from_env(db_path=args.db)
     try:
-        app = create_app(settings)
+        app = create_app(Settings.from_env(db_path=args.db))
     except ValueError as err:
         print(f"caseapi: {err}", file=sys.stderr)
         return 2
