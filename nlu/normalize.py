@@ -515,6 +515,7 @@ def expand_shorthand(text: str) -> str:
     ("tt 01/2018" is a circular). See ``SHORTHANDS`` for the readings and the
     context rules that choose between them.
     """
+    text = unicodedata.normalize("NFC", text)  # NFD marks would split words
     matches = list(_WORD_RE.finditer(text))
     if not matches:
         return text

@@ -79,7 +79,8 @@ _LEXICON = (
 # Forms that are also everyday words once the accents are gone.
 _WEAK = {"khong", "mot", "bon", "nam", "sau", "bay", "tam", "tu", "lam", "nham",
          "le", "tram", "ngan", "ty", "ruoi", "chuc", "muoi"}  # fmt: skip
-_WORD_RE = re.compile(r"[^\W_]+")
+# letters with any combining marks, so NFD text ("không" as k-h-o-^-n-g) stays one word
+_WORD_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 
 
 @dataclass(frozen=True)
