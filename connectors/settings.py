@@ -106,6 +106,10 @@ class Settings:
     case_api_read_timeout_s: float = 2.0
     catalogue_ttl_s: float = 600.0
     redis_url: str | None = None
+    # Rasa's internal HTTP API, used by the outbox worker to tell a conversation its file is in.
+    rasa_url: str = "http://localhost:5005"
+    rasa_auth_token: str | None = None
+    max_attachment_bytes: int = 10 * 1024 * 1024
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
@@ -122,6 +126,8 @@ class Settings:
             ),
             catalogue_ttl_s=_float_env("CATALOGUE_TTL", cls.catalogue_ttl_s),
             redis_url=os.environ.get("REDIS_URL") or None,
+            rasa_url=os.environ.get("RASA_URL", cls.rasa_url).rstrip("/"),
+            rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN") or None,
             gateway=_gateway_from_env(),
             telegram=_telegram_from_env(),
             zalo=_zalo_from_env(),

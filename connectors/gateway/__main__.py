@@ -29,6 +29,8 @@ def main() -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=20,
+        # No websockets here, and Rasa pins an old `websockets` that uvicorn's detection trips on.
+        ws="none",
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 MASK = "***"
 _PATTERNS = [
     # Telegram bot token shape, in case one appears that is not configured here.
-    re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}"),
+    re.compile(r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}"),
     # Vietnamese phone numbers: 0xxxxxxxxx, 84xxxxxxxxx, +84xxxxxxxxx (spaces/dots allowed).
     re.compile(r"(?<![\w:])(?:\+?84|0)(?:[ .]?\d){9}(?!\d)"),
     # Citizen ID (CCCD, 12 digits) and old ID card (CMND, 9 digits). Conversation ids such as

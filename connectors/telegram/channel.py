@@ -30,6 +30,7 @@ from connectors.gateway.state import Store
 from connectors.settings import Settings
 from connectors.telegram.callbacks import CallbackPayloads
 from connectors.telegram.commands import COMMANDS
+from connectors.telegram.compat import fill_required_fields
 from connectors.telegram.handlers import TelegramConversations
 from connectors.telegram.media import MediaFetcher
 from connectors.telegram.sender import TelegramSender
@@ -174,7 +175,7 @@ class TelegramChannel:
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             return JSONResponse({"error": "update_id missing"}, status_code=400)
         try:
-            update = Update.de_json(data, self.application.bot)
+            update = Update.de_json(fill_required_fields(data), self.application.bot)
         except Exception:  # PTB raises assorted errors on malformed objects
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
         key = self._key(update)
