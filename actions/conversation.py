@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.procedure import answer_procedure, latest_entities
+from actions.submission import reset_form
 
 
 class ActionRouteInform(Action):
@@ -39,10 +40,15 @@ class ActionCancel(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_cancelled")
+        submitting = tracker.get_slot("submission_procedure") is not None
+        dispatcher.utter_message(
+            response="utter_submission_cancelled" if submitting else "utter_cancelled"
+        )
         return [
             SlotSet("tracking_code", None),
             SlotSet("phone_last4", None),
             SlotSet("status_outcome", None),
             SlotSet("pending_topic", None),
+            SlotSet("checklist_state", None),
+            *reset_form(),
         ]

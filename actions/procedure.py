@@ -14,11 +14,12 @@ from actions import formatting, services
 from connectors.case_api import CaseApiError
 
 logger = logging.getLogger(__name__)
+Record = dict[str, Any]
 
 TOPIC_BY_INTENT = {
     "ask_procedure": "info",
     "ask_documents": "documents",
-    "check_documents": "documents",
+    "check_documents": "check",
     "ask_fee": "fee",
     "ask_processing_time": "time",
     "submit_application": "submit",
@@ -29,6 +30,7 @@ INTENT_BY_TOPIC = {
     "fee": "ask_fee",
     "time": "ask_processing_time",
     "submit": "submit_application",
+    "check": "check_documents",
 }
 
 
@@ -40,13 +42,13 @@ def latest_entities(tracker: Tracker, entity: str) -> list[str]:
     ]
 
 
-def render(dispatcher: CollectingDispatcher, record: dict[str, Any], topic: str) -> None:
+def render(dispatcher: CollectingDispatcher, record: Record, topic: str) -> None:
     """Send the answer about one catalogue record for one topic."""
     name = record.get("name", "")
     fee = record.get("fee") or {}
     time_block = record.get("processing_time") or {}
     unverified = False
-    if topic == "documents":
+    if topic in ("documents", "check"):
         documents = formatting.documents_list(record.get("components") or [])
         dispatcher.utter_message(
             response="utter_procedure_documents", name=name, documents=documents
@@ -84,58 +86,71 @@ def render(dispatcher: CollectingDispatcher, record: dict[str, Any], topic: str)
         dispatcher.utter_message(response="utter_unverified")
 
 
-async def answer_procedure(
+def chosen(record: Record) -> list[EventType]:
+    return [SlotSet("procedure_code", record["code"]), SlotSet("pending_topic", None)]
+
+
+async def find_procedure(
     dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
-) -> list[EventType]:
-    """Resolve which procedure the user means, then answer, ask back, or ask which one."""
+) -> tuple[Record | None, list[EventType]]:
+    """The catalogue record the user means. When unsure it asks back (candidate buttons
+    that carry the topic, or "which procedure?") and returns no record.
+
+    Raises CaseApiError when the catalogue cannot be read."""
     catalogue = services.catalogue()
     chosen_codes = latest_entities(tracker, "procedure_code")
     mentions = latest_entities(tracker, "procedure")
     text = tracker.latest_message.get("text") or ""
+    if chosen_codes:
+        record = await catalogue.get(chosen_codes[0])
+        if record is not None:
+            return record, chosen(record)
+    resolution = None
+    for query in [*mentions, text]:
+        if query.strip():
+            resolution = await catalogue.resolve(query)
+            if resolution.confident:
+                break
+    if resolution is not None and resolution.confident and resolution.best is not None:
+        record = await catalogue.get(resolution.best.code)
+        if record is not None:
+            return record, chosen(record)
+    previous = tracker.get_slot("procedure_code")
+    if previous and not mentions:
+        # A follow-up such as "còn lệ phí thì sao?" keeps talking about the same procedure.
+        record = await catalogue.get(previous)
+        if record is not None:
+            return record, [SlotSet("pending_topic", None)]
+    if resolution is not None and resolution.candidates:
+        intent = INTENT_BY_TOPIC[topic]
+        buttons = [
+            {
+                "title": candidate.name,
+                "payload": f"/{intent}{json.dumps({'procedure_code': candidate.code})}",
+            }
+            for candidate in resolution.candidates[:3]
+        ]
+        dispatcher.utter_message(response="utter_choose_procedure", buttons=buttons)
+    elif mentions:
+        dispatcher.utter_message(response="utter_procedure_not_found", mention=mentions[0][:80])
+    else:
+        dispatcher.utter_message(response="utter_ask_which_procedure")
+    return None, [SlotSet("pending_topic", topic)]
+
+
+async def answer_procedure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> list[EventType]:
+    """Resolve which procedure the user means, then answer, ask back, or ask which one."""
     try:
-        if chosen_codes:
-            record = await catalogue.get(chosen_codes[0])
-            if record is not None:
-                render(dispatcher, record, topic)
-                return [SlotSet("procedure_code", record["code"]), SlotSet("pending_topic", None)]
-        resolution = None
-        for query in [*mentions, text]:
-            if query.strip():
-                resolution = await catalogue.resolve(query)
-                if resolution.confident:
-                    break
-        if resolution is not None and resolution.confident and resolution.best is not None:
-            record = await catalogue.get(resolution.best.code)
-            if record is not None:
-                render(dispatcher, record, topic)
-                return [SlotSet("procedure_code", record["code"]), SlotSet("pending_topic", None)]
-        previous = tracker.get_slot("procedure_code")
-        if previous and not mentions:
-            # A follow-up such as "còn lệ phí thì sao?" keeps talking about the same procedure.
-            record = await catalogue.get(previous)
-            if record is not None:
-                render(dispatcher, record, topic)
-                return [SlotSet("pending_topic", None)]
-        if resolution is not None and resolution.candidates:
-            intent = INTENT_BY_TOPIC[topic]
-            buttons = [
-                {
-                    "title": candidate.name,
-                    "payload": f"/{intent}{json.dumps({'procedure_code': candidate.code})}",
-                }
-                for candidate in resolution.candidates[:3]
-            ]
-            dispatcher.utter_message(response="utter_choose_procedure", buttons=buttons)
-            return [SlotSet("pending_topic", topic)]
+        record, events = await find_procedure(dispatcher, tracker, topic)
     except CaseApiError as err:
         logger.warning("procedure answer failed: %s", type(err).__name__)
         dispatcher.utter_message(response="utter_service_unavailable")
         return []
-    if mentions:
-        dispatcher.utter_message(response="utter_procedure_not_found", mention=mentions[0][:80])
-    else:
-        dispatcher.utter_message(response="utter_ask_which_procedure")
-    return [SlotSet("pending_topic", topic)]
+    if record is not None:
+        render(dispatcher, record, topic)
+    return events
 
 
 class ActionAnswerProcedure(Action):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
+
 from actions.catalogue import ProcedureCatalogue
 from connectors.case_api import CaseApiClient
+from connectors.outbox import Outbox
 from connectors.settings import Settings
 
 _client: CaseApiClient | None = None
 _catalogue: ProcedureCatalogue | None = None
+_outbox: Outbox | None = None
 
 
 def case_api() -> CaseApiClient:
@@ -27,7 +31,20 @@ def catalogue() -> ProcedureCatalogue:
 
 async def reset() -> None:
     """Close and forget the process-wide services (tests, and a clean shutdown)."""
-    global _client, _catalogue
+    global _client, _catalogue, _outbox
     if _client is not None:
         await _client.aclose()
-    _client, _catalogue = None, None
+    if _outbox is not None:
+        await _outbox.redis.close()
+    _client, _catalogue, _outbox = None, None, None
+
+
+def outbox() -> Outbox | None:
+    """The Redis outbox of submissions, or None when this deployment has no Redis."""
+    global _outbox
+    if _outbox is None:
+        redis_url = Settings.from_env().redis_url
+        if redis_url is None:
+            return None
+        _outbox = Outbox(Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0))
+    return _outbox

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,7 +27,10 @@ def main() -> int:
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         actions_port=int(os.environ.get("ACTIONS_PORT", "5055")),
         case_api_port=int(os.environ.get("CASE_API_PORT", "8000")),
-        redis=os.environ.get("REDIS_URL") or None,
+        # Our own redis-server (persisted under the run folder) unless REDIS_URL names one;
+        # without redis-server installed, the in-memory stores serve a single process.
+        redis=os.environ.get("REDIS_URL") or ("local" if shutil.which("redis-server") else None),
+        redis_port=int(os.environ.get("REDIS_PORT", "6379")),
         case_api_url=os.environ.get("CASE_API_URL") or None,
         **(
             {"auth_token": os.environ["RASA_AUTH_TOKEN"]}

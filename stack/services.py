@@ -105,6 +105,8 @@ class Stack:
                 cwd=ROOT,
             )
             self.processes.append(self.case_api)
+        if self.redis_url:
+            common_env["REDIS_URL"] = self.redis_url
         self.actions = ManagedProcess(
             "action server",
             [
@@ -149,6 +151,17 @@ class Stack:
             cwd=ROOT,
         )
         self.processes += [self.actions, self.rasa]
+        self.outbox_worker: ManagedProcess | None = None
+        if self.redis_url:
+            # Submits applications queued while the core API was down (needs Redis).
+            self.outbox_worker = ManagedProcess(
+                "outbox worker",
+                [sys.executable, "-m", "connectors.outbox_worker"],
+                logs / "outbox_worker.log",
+                env={**common_env, "RASA_URL": self.rasa_url, "RASA_AUTH_TOKEN": config.auth_token},
+                cwd=ROOT,
+            )
+            self.processes.append(self.outbox_worker)
 
     def start(self, timeout_s: float = 180.0) -> None:
         try:

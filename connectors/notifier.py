@@ -1,0 +1,55 @@
+"""Tells a conversation that something happened outside it (a queued submission went in).
+
+The event goes into the conversation through Rasa's own API (trigger_intent), so the
+tracker records it and the assistant words the message. Rasa's REST channel cannot push,
+so the resulting messages are also put on a Redis list that the channel gateway delivers
+from (`outbound:messages`), and on a per-conversation inbox for pull-based clients.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from redis.asyncio import Redis
+
+OUTBOUND_KEY = "outbound:messages"
+INBOX_TTL_S = 7 * 24 * 3600
+
+
+class Notifier:
+    def __init__(self, http: httpx.AsyncClient, redis: Redis, rasa_token: str | None) -> None:
+        self._http = http
+        self._redis = redis
+        self._token = rasa_token
+
+    async def trigger(
+        self, sender_id: str, intent: str, entities: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Run `intent` in the conversation; returns the assistant's messages."""
+        response = await self._http.post(
+            f"/conversations/{quote(sender_id, safe='')}/trigger_intent",
+            json={"name": intent, "entities": entities},
+            headers={"Authorization": f"Bearer {self._token}"} if self._token else {},
+        )
+        response.raise_for_status()
+        messages = response.json().get("messages") or []
+        return [m for m in messages if isinstance(m, dict)]
+
+    async def deliver(self, sender_id: str, messages: list[dict[str, Any]]) -> None:
+        if not messages:
+            return
+        record = json.dumps(
+            {"conversation_id": sender_id, "messages": messages}, ensure_ascii=False
+        )
+        inbox = f"inbox:{sender_id}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(OUTBOUND_KEY, record)
+            pipe.rpush(inbox, *[json.dumps(m, ensure_ascii=False) for m in messages])
+            pipe.expire(inbox, INBOX_TTL_S)
+            await pipe.execute()
+
+    async def notify(self, sender_id: str, intent: str, entities: dict[str, Any]) -> None:
+        await self.deliver(sender_id, await self.trigger(sender_id, intent, entities))
