@@ -25,7 +25,7 @@ setup: $(VENV)/.installed
 
 # Retrains only when the training data, domain, config or custom components changed.
 $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
-	$(RASA) train --config config.yml --domain bot/domain.yml --data bot/data nlu/data \
+	$(RASA) train --config config.yml --domain bot/domain --data bot/data nlu/data \
 	  --out models --fixed-model-name assistant
 	touch $@
 
@@ -40,7 +40,7 @@ typecheck: setup
 	$(VENV)/bin/mypy
 
 validate: setup
-	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data nlu/data
+	$(RASA) data validate --config config.yml --domain bot/domain --data bot/data nlu/data
 
 unit: setup
 	$(PY) -m pytest -m "not integration" -q
