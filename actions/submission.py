@@ -127,11 +127,11 @@ class ValidateSubmissionForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        wanted = [s for s in domain_slots if s != "correct_field"]
+        wanted = list(domain_slots)
         if tracker.get_slot("delivery_method") != "post":
             wanted.remove("delivery_address")
-        if tracker.get_slot("submission_confirmed") == "no":
-            wanted.insert(wanted.index("submission_confirmed"), "correct_field")
+        if tracker.get_slot("submission_confirmed") != "no":
+            wanted.remove("correct_field")
         return wanted
 
     def _checked(

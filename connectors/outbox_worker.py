@@ -67,7 +67,13 @@ async def run(settings: Settings, poll_s: float, stop: asyncio.Event) -> None:
     if settings.redis_url is None:
         raise SystemExit("REDIS_URL is required: the outbox lives in Redis")
     redis = Redis.from_url(settings.redis_url, socket_timeout=5.0)
-    outbox = Outbox(redis)
+    outbox = Outbox(
+        redis,
+        lease_s=settings.outbox_lease_s,
+        base_delay_s=settings.outbox_base_delay_s,
+        max_delay_s=settings.outbox_max_delay_s,
+        max_attempts=settings.outbox_max_attempts,
+    )
     client = CaseApiClient(settings)
     async with httpx.AsyncClient(base_url=settings.rasa_url, timeout=10.0) as rasa_http:
         notifier = Notifier(rasa_http, redis, settings.rasa_auth_token)

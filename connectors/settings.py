@@ -110,6 +110,11 @@ class Settings:
     rasa_url: str = "http://localhost:5005"
     rasa_auth_token: str | None = None
     max_attachment_bytes: int = 10 * 1024 * 1024
+    # Outbox worker: a claimed job is retried after the lease if its worker died mid-attempt.
+    outbox_lease_s: float = 60.0
+    outbox_base_delay_s: float = 2.0
+    outbox_max_delay_s: float = 300.0
+    outbox_max_attempts: int = 20
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
@@ -128,6 +133,10 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or None,
             rasa_url=os.environ.get("RASA_URL", cls.rasa_url).rstrip("/"),
             rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN") or None,
+            outbox_lease_s=_float_env("OUTBOX_LEASE_S", cls.outbox_lease_s),
+            outbox_base_delay_s=_float_env("OUTBOX_BASE_DELAY_S", cls.outbox_base_delay_s),
+            outbox_max_delay_s=_float_env("OUTBOX_MAX_DELAY_S", cls.outbox_max_delay_s),
+            outbox_max_attempts=_int_env("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             gateway=_gateway_from_env(),
             telegram=_telegram_from_env(),
             zalo=_zalo_from_env(),
