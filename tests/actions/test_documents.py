@@ -17,7 +17,9 @@ def names(indexes: list[int], components: list) -> list[str]:
 
 
 def test_user_names_the_documents_they_have() -> None:
-    found = documents.mentioned_components("tôi có tờ khai và mẫu nhãn rồi, còn thiếu gì?", TRADEMARK)
+    found = documents.mentioned_components(
+        "tôi có tờ khai và mẫu nhãn rồi, còn thiếu gì?", TRADEMARK
+    )
     assert names(found, TRADEMARK) == ["Tờ khai đăng ký nhãn hiệu", "Mẫu nhãn hiệu"]
 
 

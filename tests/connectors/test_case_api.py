@@ -168,7 +168,9 @@ async def test_submission_sends_the_idempotency_key_and_maps_refusals() -> None:
         return httpx.Response(201, json={"tracking_code": CODE})
 
     client = client_for(handler)
-    assert (await client.submit_application({"procedure_code": "SHTT-01"}, "k1"))["tracking_code"] == CODE
+    assert (await client.submit_application({"procedure_code": "SHTT-01"}, "k1"))[
+        "tracking_code"
+    ] == CODE
     with pytest.raises(Rejected) as refused:
         await client.submit_application({"procedure_code": "bad"}, "k2")
     assert refused.value.status == 422
