@@ -37,12 +37,26 @@ TAX_DOCS = [
 ]
 
 
+# Every piece of personal data these tests type, checked against the logs at the end.
+TYPED_PERSONAL_DATA: list[str] = [
+    "Trần Thị Bình",
+    "Nguyễn Văn An",
+    "0912000111",
+    "an.nguyen@example.vn",
+    "Số 5 ngõ 10 Trần Duy Hưng",
+]
+
+
 def unique_cccd() -> str:
-    return "0012" + "".join(random.choices("0123456789", k=8))
+    value = "0012" + "".join(random.choices("0123456789", k=8))
+    TYPED_PERSONAL_DATA.append(value)
+    return value
 
 
 def unique_phone() -> str:
-    return "09" + "".join(random.choices("0123456789", k=8))
+    value = "09" + "".join(random.choices("0123456789", k=8))
+    TYPED_PERSONAL_DATA.append(value)
+    return value
 
 
 def applications_with(stack: Stack, id_number: str) -> list[str]:
@@ -105,6 +119,7 @@ def test_offline_procedure_explains_where_to_file(citizen: Citizen) -> None:
 
 def test_happy_path_with_post_delivery_and_a_business(citizen: Citizen, stack: Stack) -> None:
     tax_code = "0101" + "".join(random.choices("0123456789", k=6))
+    TYPED_PERSONAL_DATA.append(tax_code)
     assert "cá nhân hay doanh nghiệp" in citizen.text("nộp hồ sơ cấp mã số mã vạch online")
     assert "mã số thuế" in citizen.text("doanh nghiệp")
     citizen.text("Nguyễn Văn An")
@@ -265,3 +280,14 @@ def test_worker_crash_mid_retry_still_makes_one_application(stack: Stack, citize
         stack.outbox_worker.start()
     assert applications_with(stack, cccd) == [first.json()["tracking_code"]]
     assert any(first.json()["tracking_code"] in str(m.get("text")) for m in messages)
+
+
+def test_no_personal_data_in_any_log(stack: Stack) -> None:
+    """Runs last in this module: every process's log after all the submissions above."""
+    logs = sorted((stack.config.run_dir / "logs").glob("*.log"))
+    assert logs, "no logs were written"
+    assert len(TYPED_PERSONAL_DATA) > 5
+    for log in logs:
+        text = log.read_text(errors="replace")
+        for value in TYPED_PERSONAL_DATA:
+            assert value not in text, f"{value!r} found in {log.name}"
