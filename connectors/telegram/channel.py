@@ -23,7 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes
 
 from connectors.gateway import texts
 from connectors.gateway.assistant import Assistant
-from connectors.gateway.dedup import Deduplicator
+from connectors.gateway.dedup import Deduplicator, StoreUnavailable
 from connectors.gateway.dispatcher import KeyedDispatcher, Overloaded
 from connectors.gateway.http import BadJson, BodyTooLarge, json_object, read_body
 from connectors.gateway.state import Store
@@ -183,8 +183,12 @@ class TelegramChannel:
             return JSONResponse({"ok": True, "ignored": True})
         if not self._dispatcher.has_room(key):
             return JSONResponse({"error": "busy"}, status_code=503)
-        if not await self._dedup.first_time("telegram", str(update_id)):
-            return JSONResponse({"ok": True, "duplicate": True})
+        try:
+            if not await self._dedup.first_time("telegram", str(update_id)):
+                return JSONResponse({"ok": True, "duplicate": True})
+        except StoreUnavailable:
+            log.error("state store unavailable: webhook refused with 503")
+            return JSONResponse({"error": "state store unavailable"}, status_code=503)
         try:
             self._submit(key, update)
         except Overloaded:

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from connectors.gateway import texts
 from connectors.gateway.assistant import Assistant
-from connectors.gateway.dedup import Deduplicator
+from connectors.gateway.dedup import Deduplicator, StoreUnavailable
 from connectors.gateway.dispatcher import KeyedDispatcher, Overloaded
 from connectors.gateway.http import BadJson, BodyTooLarge, json_object, read_body
 from connectors.gateway.inbound import Inbound
@@ -94,8 +94,12 @@ class ZaloChannel:
         key = f"{CHANNEL}:{event.user_id}"
         if not self._dispatcher.has_room(key):
             return JSONResponse({"error": "busy"}, status_code=503)
-        if not await self._dedup.first_time(CHANNEL, event.delivery_id):
-            return JSONResponse({"ok": True, "duplicate": True})
+        try:
+            if not await self._dedup.first_time(CHANNEL, event.delivery_id):
+                return JSONResponse({"ok": True, "duplicate": True})
+        except StoreUnavailable:
+            log.error("state store unavailable: webhook refused with 503")
+            return JSONResponse({"error": "state store unavailable"}, status_code=503)
         try:
             self._dispatcher.submit(key, functools.partial(self.process, event))
         except Overloaded:

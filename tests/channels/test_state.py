@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from connectors.gateway.dedup import Deduplicator
+from connectors.gateway.dedup import Deduplicator, StoreUnavailable
 from connectors.gateway.staff import StaffInbox
 from connectors.gateway.state import STAFF_UNDELIVERED, LockTimeout, MemoryStore
 from connectors.zalo.window import ReplyWindow
@@ -63,3 +63,12 @@ async def test_memory_lock_serializes_and_times_out() -> None:
     async with store.lock("x", hold_s=1, wait_s=0.05):
         pass
     await asyncio.sleep(0)
+
+
+async def test_a_store_failure_refuses_the_delivery_instead_of_guessing() -> None:
+    class DownStore(MemoryStore):
+        async def set_if_absent(self, key: str, value: str, ttl_s: float) -> bool:
+            raise ConnectionError("redis down")
+
+    with pytest.raises(StoreUnavailable):
+        await Deduplicator(DownStore(), ttl_s=60).first_time("zalo", "m")

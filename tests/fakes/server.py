@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from types import TracebackType
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -13,7 +14,9 @@ from stack.processes import free_port
 
 
 class ThreadedServer:
-    def __init__(self, app: ASGIApp, port: int | None = None, lifespan: str = "off") -> None:
+    def __init__(
+        self, app: ASGIApp, port: int | None = None, lifespan: Literal["on", "off"] = "off"
+    ) -> None:
         self.port = port or free_port()
         config = uvicorn.Config(
             app,

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import itertools
 import json
+import re
 import threading
 import time
 from typing import Any
@@ -56,11 +58,48 @@ def _error(code: int, description: str, **parameters: Any) -> JSONResponse:
     return JSONResponse(body, status_code=code)
 
 
+_HTML_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+    "tg-emoji",
+}
+
+
+_TAG = re.compile(r"</?([a-zA-Z-]+)[^<>]*>")
+_BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+def html_error(text: str) -> str | None:
+    """Telegram's HTML parse mode: a few tags only; "<", ">", "&" otherwise escaped."""
+    for match in _TAG.finditer(text):
+        if match.group(1).lower() not in _HTML_TAGS:
+            return f'Unsupported start tag "{match.group(1)}"'
+    outside_tags = _TAG.sub("", text)
+    if "<" in outside_tags or ">" in outside_tags:
+        return "unescaped < or >"
+    if _BARE_AMPERSAND.search(outside_tags):
+        return "unescaped &"
+    return None
+
+
 async def _params(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if request.headers.get("content-type", "").startswith("application/json"):
-        value = json.loads(raw or b"{}")
-        return value if isinstance(value, dict) else {}
+        decoded = json.loads(raw or b"{}")
+        return decoded if isinstance(decoded, dict) else {}
     params: dict[str, Any] = {}
     for name, values in parse_qs(raw.decode(), keep_blank_values=True).items():
         value: Any = values[-1]
@@ -68,8 +107,8 @@ async def _params(request: Request) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 value = json.loads(value)
         params[name] = value
-    for name, value in request.query_params.items():
-        params.setdefault(name, value)
+    for name, query_value in request.query_params.items():
+        params.setdefault(name, query_value)
     return params
 
 
@@ -168,7 +207,12 @@ class FakeTelegram:
         text = params.get("text")
         if not isinstance(text, str) or not text.strip():
             return _error(400, "Bad Request: message text is empty")
-        if len(text.encode("utf-16-le")) // 2 > 4096 * 6:  # escaped HTML may be longer
+        if params.get("parse_mode") == "HTML" and (problem := html_error(text)):
+            return _error(400, f"Bad Request: can't parse entities: {problem}")
+        visible = text
+        if params.get("parse_mode") == "HTML":
+            visible = html.unescape(re.sub(r"<[^>]+>", "", text))
+        if len(visible.encode("utf-16-le")) // 2 > 4096:
             return _error(400, "Bad Request: message is too long")
         message = {
             "message_id": next(self._message_ids),
