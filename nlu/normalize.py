@@ -20,12 +20,14 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from nlu.spoken_numbers import spoken_to_digits
 
 __all__ = [
     "SHORTHANDS",
     "Shorthand",
+    "clause_ends_between",
     "expand_shorthand",
     "expand_words",
     "fold",
@@ -255,7 +257,10 @@ class Shorthand:
     after_number: str | None = None
     before_number: str | None = None
     keep_after: frozenset[str] = frozenset()
+    keep_before: frozenset[str] = frozenset()
     keep_before_number: bool = False
+    keep_at_clause_end: bool = False  # unaccented "a" ending a clause is "ạ"
+    alternative_first: bool = False  # the alternative when the word opens the text
 
 
 def _words(text: str) -> frozenset[str]:
@@ -280,10 +285,14 @@ _BAN_AFTER = _words("chao on cam giup hoi")
 _D = Shorthand  # short alias for the table below
 
 
-def _letter(expansion: str, after_number: str | None = None) -> Shorthand:
+def _letter(expansion: str, after_number: str | None = None, **context: Any) -> Shorthand:
     """A one-letter shorthand; such letters also label items ("điểm a", "loại C", "E 5")."""
     return Shorthand(
-        expansion, after_number=after_number, keep_after=_ENUMERATORS, keep_before_number=True
+        expansion,
+        after_number=after_number,
+        keep_after=_ENUMERATORS,
+        keep_before_number=True,
+        **context,
     )
 
 
@@ -318,14 +327,16 @@ SHORTHANDS: Mapping[str, Shorthand] = {
             alternative_before=_words("oi"),
         ),
     ),
-    "nhiu": _D("nhiêu"),
+    "nhiu": _D("nhiều", alternative="nhiêu", alternative_after=_words("bao bn")),
     "nhìu": _D("nhiều"),
     "ntn": _D("như thế nào"),
     "bh": _D("bao giờ"),
     **dict.fromkeys(["bjo", "bgio", "bgiờ", "bjờ"], _D("bây giờ")),
     # people and address terms
     "e": _letter("em"),
-    "a": _letter("anh"),
+    # unaccented "a" closing a clause is the particle "ạ"; "a lô" is "alô"
+    "a": _letter("anh", keep_at_clause_end=True, keep_before=_words("lo")),
+    "b": _letter("bạn"),
     "c": _letter("chị"),
     **dict.fromkeys(["a/c", "ac", "a/chị"], _D("anh chị")),
     "ae": _D("anh em"),
@@ -345,8 +356,16 @@ SHORTHANDS: Mapping[str, Shorthand] = {
     **dict.fromkeys(["cx", "cg"], _D("cũng")),
     "ms": _D("mới"),
     "lm": _D("làm"),
+    **dict.fromkeys(["mún", "mun"], _D("muốn")),
+    **dict.fromkeys(["bik", "bít"], _D("biết")),
+    **dict.fromkeys(["lun", "luon"], _D("luôn")),
+    "onl": _D("online"),
+    "ch": _D("chưa"),
+    "nt": _D("nhắn tin"),
+    "nc": _D("nói chuyện", alternative="nước", alternative_before=_words("ngoai")),
+    "xiền": _D("tiền"),
+    "nhoa": _D("nha"),
     "thui": _D("thôi"),
-    "bít": _D("biết"),
     "iu": _D("yêu"),
     "wa": _D("quá"),
     "h": _letter("giờ"),
@@ -362,6 +381,26 @@ SHORTHANDS: Mapping[str, Shorthand] = {
     **dict.fromkeys(["nđ", "nd"], _D("nội dung", before_number="nghị định")),
     **dict.fromkeys(["qđ", "qd"], _D(None, before_number="quyết định")),
     "kq": _D("kết quả"),
+    "ktra": _D("kiểm tra"),
+    "hđ": _D("hợp đồng"),
+    "dv": _D("dịch vụ"),
+    "cq": _D("cơ quan"),
+    "pk": _D("phòng khám"),
+    "vb": _D("văn bằng"),
+    "nh": _D("nhãn hiệu"),
+    "mv": _D("mã vạch"),
+    "gh": _D("gia hạn"),
+    "vt": _D("viễn thông"),
+    "pd": _D("phê duyệt"),
+    "cc": _D("chứng chỉ"),
+    "gpbc": _D("giấy phép bưu chính"),
+    "kdcn": _D("kiểu dáng công nghiệp"),
+    "cgcn": _D("chuyển giao công nghệ"),
+    **dict.fromkeys(["cdđl", "cddl"], _D("chỉ dẫn địa lý")),
+    "hdsd": _D("hướng dẫn sử dụng"),
+    "bhxh": _D("bảo hiểm xã hội"),
+    # "tk" opening a message is thanks ("tk ad"), elsewhere the form ("có tk")
+    "tk": _D("tờ khai", alternative="cảm ơn", alternative_first=True),
     "sp": _D("sản phẩm"),
     "dn": _D("doanh nghiệp"),
     "cty": _D("công ty"),
@@ -415,7 +454,7 @@ _UNIT_SUFFIXES: Mapping[str, str] = {
 }
 _NUMBER_UNIT_RE = re.compile(r"^(\d+(?:[.,]\d+)?)([^\W\d_]+)$")
 _ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
-_JOINERS = frozenset("./-_@:")
+_JOINERS = frozenset("./-_@:&+")
 _WORD_RE = re.compile(r"[^\W_]+(?:/[^\W_]+)*")
 _NUMBER_RE = re.compile(r"^\d")  # "150", "01/2018", "2,5"
 
@@ -456,31 +495,64 @@ def _is_number(word: str | None) -> bool:
     return word is not None and bool(_NUMBER_RE.match(word))
 
 
-def _choose_reading(entry: Shorthand, prev: str | None, nxt: str | None) -> str | None:
+@dataclass(frozen=True)
+class _Context:
+    prev: str | None
+    next: str | None
+    first: bool
+    clause_end: bool  # punctuation or the end of the text follows
+
+
+def _choose_reading(entry: Shorthand, context: _Context) -> str | None:
+    prev, nxt = context.prev, context.next
     prev_key = fold(prev) if prev else ""
-    next_key = fold(nxt) if nxt else ""
+    next_key = fold(nxt) if nxt and not context.clause_end else ""
     if entry.after_number and _is_number(prev):
         return entry.after_number
     if entry.before_number and _is_number(nxt):
         return entry.before_number
-    if prev_key in entry.keep_after or (entry.keep_before_number and _is_number(nxt)):
+    if prev_key in entry.keep_after or next_key in entry.keep_before:
+        return None
+    if entry.keep_before_number and _is_number(nxt):
+        return None
+    if entry.keep_at_clause_end and context.clause_end:
         return None
     if entry.alternative and (
-        prev_key in entry.alternative_after or next_key in entry.alternative_before
+        prev_key in entry.alternative_after
+        or next_key in entry.alternative_before
+        or (entry.alternative_first and context.first)
     ):
         return entry.alternative
     return entry.expansion
 
 
-def _expand_one(words: Sequence[str], i: int) -> str:
+# Particles typed with a doubled last letter ("nhaa", "ơii", "khôngg").
+_DOUBLED_ENDINGS = frozenset(
+    ["nha", "nhe", "oi", "a", "ha", "ne", "nhi", "di", "khong", "chao", "roi", "vay", "nhoa", "ak"]
+)
+
+
+def _collapse_doubled_ending(word: str) -> str:
+    if len(word) >= 2 and word[-1] == word[-2] and fold(word[:-1]) in _DOUBLED_ENDINGS:
+        return word[:-1]
+    return word
+
+
+def _expand_one(words: Sequence[str], i: int, clause_ends: Sequence[bool]) -> str:
     """Expansion of ``words[i]`` given its neighbours (the word itself if none)."""
     # the table first: "cccd" is an acronym, not an elongated "cd"
-    word = words[i] if words[i].lower() in SHORTHANDS else _collapse_elongation(words[i])
-    prev = words[i - 1] if i > 0 else None
-    nxt = words[i + 1] if i + 1 < len(words) else None
+    word = words[i]
+    if word.lower() not in SHORTHANDS:
+        word = _collapse_doubled_ending(_collapse_elongation(word))
+    context = _Context(
+        prev=words[i - 1] if i > 0 else None,
+        next=words[i + 1] if i + 1 < len(words) else None,
+        first=i == 0,
+        clause_end=clause_ends[i] if i < len(clause_ends) else i + 1 == len(words),
+    )
     entry = SHORTHANDS.get(word.lower())
     if entry is not None:
-        reading = _choose_reading(entry, prev, nxt)
+        reading = _choose_reading(entry, context)
         return _match_case(word, reading) if reading else word
     folded = fold(word)
     if folded in _RUN_TOGETHER and " " not in word:
@@ -491,13 +563,27 @@ def _expand_one(words: Sequence[str], i: int) -> str:
     return word
 
 
-def expand_words(words: Sequence[str]) -> list[str]:
+def expand_words(words: Sequence[str], clause_ends: Sequence[bool] = ()) -> list[str]:
     """Expand each word of a tokenised text; the result is aligned with ``words``.
 
     One word may expand to several ("ntn" → "như thế nào"), so items can
-    contain spaces. Used by the Rasa tokenizer to build lemmas.
+    contain spaces. ``clause_ends[i]`` says punctuation follows word i (by
+    default only the last word ends a clause). Used by the Rasa tokenizer.
     """
-    return [_expand_one(words, i) for i in range(len(words))]
+    return [_expand_one(words, i, clause_ends) for i in range(len(words))]
+
+
+def clause_ends_between(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """For words at ``spans`` of ``text``: is the gap after each one a clause break?"""
+    ends = []
+    for index, (_, end) in enumerate(spans):
+        gap_end = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+        gap = text[end:gap_end]
+        ends.append(index + 1 == len(spans) or any(ch in _CLAUSE_PUNCT for ch in gap))
+    return ends
+
+
+_CLAUSE_PUNCT = frozenset(",.?!;:…")
 
 
 def _is_joined(text: str, start: int, end: int) -> bool:
@@ -519,7 +605,8 @@ def expand_shorthand(text: str) -> str:
     matches = list(_WORD_RE.finditer(text))
     if not matches:
         return text
-    expanded = expand_words([m.group() for m in matches])
+    ends = clause_ends_between(text, [m.span() for m in matches])
+    expanded = expand_words([m.group() for m in matches], ends)
     out: list[str] = []
     cursor = 0
     for match, replacement in zip(matches, expanded, strict=True):
@@ -573,7 +660,7 @@ def _is_filler(tokens: Sequence[str], i: int) -> bool:
     prev = tokens[i - 1].lower() if i > 0 else None
     nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else None
     if word in _HESITATIONS:
-        return True
+        return not (word == "à" and nxt in ("lô", "lo"))  # "à lô" is "alô"
     if word in _ANSWER_WORDS:
         return prev is not None
     if word in _FINAL_PARTICLES:
@@ -675,13 +762,26 @@ def normalize(text: str) -> str:
         text = _clean_punctuation(text)
         text = expand_shorthand(text)
         text = spoken_to_digits(text)
-        text = " ".join(text.split())
+        text = _canonical_codes(" ".join(text.split()))
         if text == previous:
             break
     return text
 
 
 _MAX_PASSES = 4
+
+
+def _canonical_codes(text: str) -> str:
+    """Tracking codes in their canonical form ("000.00.01 chấm gờ 06-…" → "000.00.01.G06-…")."""
+    from nlu.codes import find_tracking_codes  # codes needs spoken_numbers only; no cycle
+
+    out: list[str] = []
+    cursor = 0
+    for match in find_tracking_codes(text):
+        out += [text[cursor : match.start], match.value]
+        cursor = match.end
+    out.append(text[cursor:])
+    return "".join(out)
 
 
 # i and y are interchangeable after a consonant in single-vowel syllables

@@ -23,7 +23,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.normalize import expand_words, match_key
+from nlu.normalize import clause_ends_between, expand_words, match_key
 from nlu.spoken_numbers import NumberSpan, find_spoken_numbers
 
 
@@ -41,12 +41,13 @@ class VietnameseTokenizer(WhitespaceTokenizer):
         tokens = super().tokenize(message, attribute)
         text = message.get(attribute) or ""
         spans = find_spoken_numbers(text) if self._config.get("spoken_numbers", True) else []
-        return set_lemmas(tokens, spans)
+        return set_lemmas(text, tokens, spans)
 
 
-def set_lemmas(tokens: list[Token], spans: list[NumberSpan]) -> list[Token]:
+def set_lemmas(text: str, tokens: list[Token], spans: list[NumberSpan]) -> list[Token]:
     """Give each token its canonical lemma; tokens inside a number get its digits."""
-    expanded = expand_words([token.text for token in tokens])
+    ends = clause_ends_between(text, [(token.start, token.end) for token in tokens])
+    expanded = expand_words([token.text for token in tokens], ends)
     for token, expansion in zip(tokens, expanded, strict=True):
         number = _number_covering(token, spans)
         token.lemma = number.value if number else (match_key(expansion) or token.text.lower())

@@ -71,6 +71,10 @@ class TestVietnameseTokenizer:
             "dang ki", "nhan", "hieu", "nhu the nao", "khong", "duoc", "a",
         ]  # fmt: skip
 
+    def test_clause_end_reading(self, tokenizer: VietnameseTokenizer) -> None:
+        assert tokens_of(tokenizer, "da phai a")[-1].lemma == "a"
+        assert tokens_of(tokenizer, "a muon hoi")[0].lemma == "anh"
+
     def test_spoken_numbers_fold_to_digits(self, tokenizer: VietnameseTokenizer) -> None:
         tokens = tokens_of(tokenizer, "sđt không chín một hai ba")
         assert [t.lemma for t in tokens] == ["so dien thoai"] + ["09123"] * 5

@@ -144,6 +144,29 @@ class TestExpandShorthand:
     def test_table(self, given_text: str, expected: str) -> None:
         assert expand_shorthand(given_text) == expected
 
+    @pytest.mark.parametrize(
+        ("given_text", "expected"),
+        [
+            ("da phai a", "da phai a"),  # unaccented "ạ" closing the sentence
+            ("co a, tiep tuc", "co a, tiep tuc"),
+            ("a muốn hỏi", "anh muốn hỏi"),
+            ("a lô a lô", "a lô a lô"),
+            ("tks b nhiu", "cảm ơn bạn nhiều"),
+            ("phí bn nhiu", "phí bao nhiêu nhiêu"),
+            ("tk ad", "cảm ơn admin"),
+            ("có tk r", "có tờ khai rồi"),
+            ("cgcn từ nc ngoài", "chuyển giao công nghệ từ nước ngoài"),
+            ("cho e nc vs cán bộ", "cho em nói chuyện với cán bộ"),
+            ("hs mv, gpbc, kdcn", "hồ sơ mã vạch, giấy phép bưu chính, kiểu dáng công nghiệp"),
+            ("gia hạn nh", "gia hạn nhãn hiệu"),
+            ("doanh nghiệp KH&CN", "doanh nghiệp KH&CN"),
+            ("chao ad nhaa", "chao admin nha"),
+            ("chàooo b ơiii", "chào bạn ơi"),
+        ],
+    )
+    def test_context_from_punctuation_and_domain(self, given_text: str, expected: str) -> None:
+        assert expand_shorthand(given_text) == expected
+
     def test_case_insensitive_and_keeps_capital(self) -> None:
         assert expand_shorthand("Ko DC") == "Không Được"
         assert expand_shorthand("TT 01") == "Thông tư 01"
@@ -208,6 +231,7 @@ class TestStripFillers:
             ("ừ đúng rồi", "ừ đúng rồi"),
             ("đúng ừ rồi", "đúng rồi"),
             ("cho em hỏi ạ, phí bao nhiêu", "cho em hỏi, phí bao nhiêu"),
+            ("à lô à lô cô ơi", "à lô à lô cô ơi"),
         ],
     )
     def test_rules(self, given_text: str, expected: str) -> None:
@@ -226,6 +250,16 @@ class TestNormalize:
     def test_pipeline(self) -> None:
         text = "cho e hỏi sđt   ko chín một hai ba bốn năm sáu bảy tám  dc ko ???"
         assert normalize(text) == "cho em hỏi số điện thoại 0912345678 được không?"
+
+    def test_spoken_code_becomes_canonical(self) -> None:
+        text = (
+            "tra cứu hồ sơ không không không chấm không không chấm không một chấm gờ "
+            "không sáu gạch hai sáu không một một bốn gạch không không ba hai"
+        )
+        assert normalize(text) == "tra cứu hồ sơ 000.00.01.G06-260114-0032"
+        assert normalize("mã 000 . 00 . 17 . g17 - 241219 - 0001") == (
+            "mã 000.00.17.G17-241219-0001"
+        )
 
     def test_keeps_diacritics_and_case(self) -> None:
         assert normalize("Thủ tục Đăng ký Nhãn hiệu") == "Thủ tục Đăng ký Nhãn hiệu"
