@@ -93,7 +93,15 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     ("sang che", "phat minh"),
     ("tan so", "song"),
     ("x quang", "chup phim"),
+    ("x quang", "ich quang"),  # how "X" is read aloud
 )
+# Sounds that speech recognisers and regional accents merge: initial d/gi/r,
+# s/x, tr/ch, k/c; final ng/n, nh/n, c/t, ch/t. A word unknown to the catalogue
+# may still match a catalogue word of the same sound ("dấy phép bứt xạ").
+SOUND_CREDIT = 0.85
+_SOUND_INITIALS = (("ngh", "ng"), ("gh", "g"), ("gi", "z"), ("d", "z"), ("r", "z"),
+                   ("s", "x"), ("tr", "ch"), ("k", "c"))  # fmt: skip
+_SOUND_FINALS = (("ng", "n"), ("nh", "n"), ("ch", "t"), ("c", "t"))
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,18 @@ def _with_variants(key: str) -> Iterable[tuple[float, str]]:
             yield VARIANT_WEIGHT, padded.replace(f" {official} ", f" {everyday} ").strip()
 
 
+def _sound_key(word: str) -> str:
+    """A folded syllable as it sounds, merging commonly confused letters."""
+    for written, sound in _SOUND_INITIALS:
+        if word.startswith(written) and len(word) > len(written):
+            word = sound + word[len(written) :]
+            break
+    for written, sound in _SOUND_FINALS:
+        if word.endswith(written) and len(word) > len(written):
+            return word[: -len(written)] + sound
+    return word
+
+
 def _content_key(key: str) -> str:
     """``key`` without stop phrases and stopwords (unchanged if nothing would remain)."""
     padded = f" {key} "
@@ -197,6 +217,9 @@ class ProcedureResolver:
         self._forms = self._build_forms(catalogue)
         self._idf = self._build_idf()
         self._vocabulary = sorted(self._idf)
+        self._by_sound: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            self._by_sound[_sound_key(word)].append(word)
         self._index: dict[str, set[int]] = defaultdict(set)
         for number, form in enumerate(self._forms):
             for token in form.tokens:
@@ -245,27 +268,33 @@ class ProcedureResolver:
     # -- the mention ------------------------------------------------------
 
     def _credits(self, tokens: Sequence[str]) -> tuple[dict[str, float], dict[str, str]]:
-        """Vocabulary words the mention contains, with credit (1 exact, less fuzzy).
+        """Catalogue words the mention contains, with credit (1 exact, less otherwise).
 
-        Also returns, for each mention word, the vocabulary word it stands for.
+        Also returns, for each mention word, the catalogue word it stands for.
+        Sound-alikes are credited even for known words: "dao" is a catalogue
+        word (đào tạo) but in "chuyển dao công nghệ" it was "giao".
         """
         credits: dict[str, float] = {}
         stands_for: dict[str, str] = {}
+
+        def credit(token: str, word: str, amount: float) -> None:
+            credits[word] = max(credits.get(word, 0.0), amount)
+            stands_for.setdefault(token, word)
+
         for token in tokens:
             if token in self._idf:
-                credits[token] = 1.0
-                stands_for[token] = token
+                credit(token, token, 1.0)
+            for part in [] if token in self._idf else self._split_glued(token):
+                credit(token, part, 1.0)
+            if token in STOPWORDS:
                 continue
-            for part in self._split_glued(token):
-                credits[part] = max(credits.get(part, 0.0), 1.0)
-                stands_for.setdefault(token, part)
-            if token in stands_for or token in STOPWORDS or len(token) < FUZZY_MIN_LENGTH:
+            for word in self._by_sound.get(_sound_key(token), ()):
+                credit(token, word, SOUND_CREDIT)
+            if token in stands_for or len(token) < FUZZY_MIN_LENGTH:
                 continue
             near = self._nearest(token)
             if near is not None:
-                word, similarity = near
-                credits[word] = max(credits.get(word, 0.0), 0.9 * similarity)
-                stands_for[token] = word
+                credit(token, near[0], 0.9 * near[1])
         return credits, stands_for
 
     def _nearest(self, token: str) -> tuple[str, float] | None:

@@ -119,6 +119,11 @@ def best_code(resolution: Resolution) -> str | None:
         ("xin giấy phép bộ đàm cho công ty", "WALKIE"),
         ("giấy phép chuyển phát", "POST"),
         ("nhna hieu dang ky", "TM"),
+        # speech recognition and accents: d/gi, final c/t, n/ng, "ích" for X
+        ("xin dấy phép máy ích quang", "XRAY"),
+        ("đăng ký sán chế", "PAT"),
+        ("làm mã vạt", "BARCODE"),
+        ("giấy phép bưu chín", "POST"),
     ],
 )
 def test_everyday_mentions_resolve_confidently(
