@@ -174,8 +174,10 @@ class _Parser:
         return value, j
 
     def trailing_digit(self, j: int) -> int | None:
-        """The colloquial next-place digit: "một trăm hai" (120)."""
+        """The colloquial next-place digit: "một trăm hai" (120), "trăm mốt" (110)."""
         d = self.digit(j)
+        if d is None:
+            d = _TENS_UNITS.get(self.at(j))
         if d is None or d == 0 or self.at(j) in ("năm", "nam", "một", "mot"):
             return None
         if self.at(j + 1) in _LEXICON:
@@ -278,12 +280,32 @@ def _items(text: str) -> list[_Item | _Word]:
                 and _only_space_between(text, run[-1], words[i + len(run)])
             ):
                 run.append(words[i + len(run)])
-            items.extend(_split_run(run))
+            head, tail = _split_decimal_scale(text, items, run)
+            items.extend(_split_run(head))
+            items.extend(tail)
             i += len(run)
         else:
             items.append(word)
             i += 1
     return items
+
+
+def _split_decimal_scale(
+    text: str, items: Sequence[_Item | _Word], run: list[_Word]
+) -> tuple[list[_Word], list[_Word]]:
+    """After a decimal sign the scale is the whole number's: "ba phẩy năm triệu"
+    is 3,5 triệu, not 3,5000000; the scale word is left as a word."""
+    previous = items[-1] if items else None
+    if (
+        isinstance(previous, _Item)
+        and previous.kind == "sep"
+        and previous.symbol in ".,"
+        and _only_space_between(text, previous, run[0])
+        and len(run) >= 2
+        and run[-1].text in _SCALES
+    ):
+        return run[:-1], [run[-1]]
+    return run, []
 
 
 # ---------------------------------------------------------------------------
@@ -451,8 +473,10 @@ def find_spoken_numbers(text: str, *, eager: bool = False) -> list[NumberSpan]:
             value = "".join(_eager_value(item) for item in group)
             spans.append(NumberSpan(group[0].start, group[-1].end, value))
             covered.update(id(item) for item in group)
-    for item in items:
+    for index, item in enumerate(items):
         if not isinstance(item, _Item) or item.kind != "words" or id(item) in covered:
+            continue
+        if not eager and _is_approximate(text, items, index):
             continue
         if eager:
             compound = any(c.compound for c in item.chunks) and not _looks_like_digit_string(
@@ -462,6 +486,19 @@ def find_spoken_numbers(text: str, *, eager: bool = False) -> list[NumberSpan]:
         else:
             spans.extend(_cautious_spans(item.words, item.chunks))
     return sorted(spans, key=lambda s: s.start)
+
+
+def _is_approximate(text: str, items: Sequence[_Item | _Word], index: int) -> bool:
+    """ "mười mấy ngày", "hai mươi mấy người": a rough count, left as words."""
+    following = items[index + 1] if index + 1 < len(items) else None
+    return (
+        isinstance(following, _Word)
+        and following.text in _APPROXIMATORS
+        and _only_space_between(text, items[index], following)
+    )
+
+
+_APPROXIMATORS = frozenset({"mấy"})
 
 
 def apply_spans(text: str, spans: Sequence[NumberSpan]) -> str:

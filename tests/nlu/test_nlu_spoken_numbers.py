@@ -94,6 +94,43 @@ def test_separators_only_between_numbers(text: str, expected: str) -> None:
     assert spoken_to_digits(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ngày mười chín tháng mười hai năm hai nghìn không trăm hai mươi lăm",
+         "ngày 19 tháng 12 năm 2025"),
+        ("năm trăm nghìn đồng", "500000 đồng"),
+        ("một triệu hai", "1200000"),
+        ("một trăm mốt", "110"),
+        ("hai nghìn mốt", "2100"),
+        ("ba phẩy năm triệu", "3,5 triệu"),
+        ("chín mươi chín phẩy chín", "99,9"),
+        ("mười mấy ngày", "mười mấy ngày"),
+        ("hai mươi mấy người", "hai mươi mấy người"),
+        ("hai mươi tư giờ", "24 giờ"),
+        ("một trăm phần trăm", "100 phần trăm"),
+        ("hai không hai lăm", "2025"),
+        ("hai mươi hai mươi", "2020"),
+        ("một chín chín không", "1990"),
+        ("một nghìn lẻ một đêm", "1001 đêm"),
+        ("hai tram nam muoi", "250"),
+        ("số không chín một hai ạ", "số 0912 ạ"),
+        ("Không Chín Một Hai", "0912"),
+    ],
+)  # fmt: skip
+def test_everyday_readings(text: str, expected: str) -> None:
+    assert spoken_to_digits(text) == expected
+
+
+def test_nfd_input_keeps_offsets() -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "số không chín một hai")
+    [span] = find_spoken_numbers(text)
+    assert span.value == "0912"
+    assert text[span.start : span.end] == unicodedata.normalize("NFD", "không chín một hai")
+
+
 def test_pairs_and_commas_read_as_one_string() -> None:
     assert spoken_to_digits("không chín mười hai ba tư năm sáu bảy tám") == "0912345678"
     assert spoken_to_digits("không chín, mười hai, ba tư, năm sáu, bảy tám") == "0912345678"
