@@ -177,7 +177,10 @@ def _partial_codes(view: _View, taken: Sequence[CodeMatch]) -> list[CodeMatch]:
 
 def find_partial_code(text: str) -> CodeMatch | None:
     """The first "YYMMDD-XXXX" suffix of a tracking code outside any full code."""
-    taken = find_tracking_codes(text)
+    return _first_partial_code(text, find_tracking_codes(text))
+
+
+def _first_partial_code(text: str, taken: Sequence[CodeMatch]) -> CodeMatch | None:
     for eager in (False, True):
         found = _partial_codes(_view(text, eager=eager), taken)
         if found:
@@ -276,7 +279,10 @@ def _citizen_ids(view: _View, taken: Sequence[CodeMatch]) -> list[CodeMatch]:
 
 def find_citizen_id(text: str) -> CodeMatch | None:
     """A 12-digit citizen ID (typed, grouped or read aloud), or None."""
-    taken = find_tracking_codes(text)
+    return _first_citizen_id(text, find_tracking_codes(text))
+
+
+def _first_citizen_id(text: str, taken: Sequence[CodeMatch]) -> CodeMatch | None:
     for eager in (False, True):
         found = _citizen_ids(_view(text, eager=eager), taken)
         if found:
@@ -308,8 +314,8 @@ _AMOUNT_UNITS = re.compile(r"\s*(?:d\b|dong|vnd|k\b|nghin|ngan|trieu|ty|%)")
 def _masked(text: str) -> list[CodeMatch]:
     """Spans that hold digits which are not the phone's."""
     taken = find_tracking_codes(text)
-    for finder in (find_partial_code, find_citizen_id):
-        match = finder(text)
+    for finder in (_first_partial_code, _first_citizen_id):
+        match = finder(text, taken)
         if match is not None:
             taken.append(match)
     return taken
