@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 
 
-def print_reply(reply: dict[str, object], buttons: list[dict[str, str]]) -> None:
+def print_reply(reply: dict[str, Any], buttons: list[dict[str, str]]) -> None:
     if reply.get("text"):
         print(f"🤖 {reply['text']}")
-    for button in reply.get("buttons") or []:  # type: ignore[union-attr]
+    for button in reply.get("buttons") or []:
         if isinstance(button, dict):
             buttons.append(button)
             print(f"   [{len(buttons)}] {button.get('title')}")

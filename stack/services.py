@@ -10,10 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from stack import commands
 from stack.processes import ManagedProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+def local(argv: list[str]) -> list[str]:
+    """A command of stack.commands with python and rasa taken from this virtualenv."""
+    bin_dir = Path(sys.executable).parent
+    programs = {"python": sys.executable, "rasa": str(bin_dir / "rasa")}
+    return [programs.get(argv[0], argv[0]), *argv[1:]]
 
 
 def redis_env(redis_url: str) -> dict[str, str]:
@@ -50,7 +58,6 @@ class Stack:
         self.config = config
         self.processes: list[ManagedProcess] = []
         logs = config.run_dir / "logs"
-        bin_dir = Path(sys.executable).parent
         self.redis_url: str | None = None
         if config.redis == "local":
             self.redis_url = f"redis://127.0.0.1:{config.redis_port}/0"
@@ -87,19 +94,10 @@ class Stack:
             )
             self.processes.append(self.redis)
         if config.case_api_url is None:
+            db = str(config.run_dir / "caseapi.sqlite3")
             self.case_api = ManagedProcess(
                 "core API",
-                [
-                    sys.executable,
-                    "-m",
-                    "caseapi",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(config.case_api_port),
-                    "--db",
-                    str(config.run_dir / "caseapi.sqlite3"),
-                ],
+                local(commands.caseapi("127.0.0.1", config.case_api_port, db)),
                 logs / "caseapi.log",
                 env=common_env,
                 cwd=ROOT,
@@ -109,15 +107,7 @@ class Stack:
             common_env["REDIS_URL"] = self.redis_url
         self.actions = ManagedProcess(
             "action server",
-            [
-                str(bin_dir / "rasa"),
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(config.actions_port),
-            ],
+            local(commands.actions(config.actions_port)),
             logs / "actions.log",
             env=common_env,
             cwd=ROOT,
@@ -129,23 +119,16 @@ class Stack:
             endpoints = ROOT / "bot" / "endpoints.redis.yml"
         self.rasa = ManagedProcess(
             "rasa",
-            [
-                str(bin_dir / "rasa"),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                config.auth_token,
-                "--model",
-                str(config.model_path),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "bot" / "credentials.yml"),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(config.rasa_port),
-            ],
+            local(
+                commands.rasa(
+                    config.auth_token,
+                    str(config.model_path),
+                    str(endpoints),
+                    str(ROOT / "bot" / "credentials.yml"),
+                    "127.0.0.1",
+                    config.rasa_port,
+                )
+            ),
             logs / "rasa.log",
             env=rasa_env,
             cwd=ROOT,
@@ -156,7 +139,7 @@ class Stack:
             # Submits applications queued while the core API was down (needs Redis).
             self.outbox_worker = ManagedProcess(
                 "outbox worker",
-                [sys.executable, "-m", "connectors.outbox_worker"],
+                local(commands.outbox_worker()),
                 logs / "outbox_worker.log",
                 env={**common_env, "RASA_URL": self.rasa_url, "RASA_AUTH_TOKEN": config.auth_token},
                 cwd=ROOT,
