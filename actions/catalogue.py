@@ -6,9 +6,8 @@ import asyncio
 import time
 from typing import Any
 
-from nlu.procedure_resolver import ProcedureResolver, Resolution
-
 from connectors.case_api import CaseApiClient
+from nlu.procedure_resolver import ProcedureResolver, Resolution
 
 Record = dict[str, Any]
 

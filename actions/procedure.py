@@ -15,6 +15,7 @@ from connectors.case_api import CaseApiError
 
 logger = logging.getLogger(__name__)
 Record = dict[str, Any]
+FOLLOW_UP_SWITCH_SCORE = 0.8
 
 TOPIC_BY_INTENT = {
     "ask_procedure": "info",
@@ -105,17 +106,20 @@ async def find_procedure(
         record = await catalogue.get(chosen_codes[0])
         if record is not None:
             return record, chosen(record)
+    previous = tracker.get_slot("procedure_code")
     resolution = None
     for query in [*mentions, text]:
         if query.strip():
             resolution = await catalogue.resolve(query)
             if resolution.confident:
                 break
-    if resolution is not None and resolution.confident and resolution.best is not None:
-        record = await catalogue.get(resolution.best.code)
+    best = resolution.best if resolution is not None and resolution.confident else None
+    # Without a mention the whole message is matched; in a follow-up ("thế còn lệ phí?") a
+    # stray word can look like a procedure, so only a strong match replaces the previous one.
+    if best is not None and (mentions or not previous or best.score >= FOLLOW_UP_SWITCH_SCORE):
+        record = await catalogue.get(best.code)
         if record is not None:
             return record, chosen(record)
-    previous = tracker.get_slot("procedure_code")
     if previous and not mentions:
         # A follow-up such as "còn lệ phí thì sao?" keeps talking about the same procedure.
         record = await catalogue.get(previous)

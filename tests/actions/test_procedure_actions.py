@@ -119,3 +119,26 @@ async def test_bare_tracking_code_starts_the_status_form() -> None:
     )
     assert events == [FollowupAction("status_form")]
     assert dispatcher.messages == []
+
+
+async def test_a_follow_up_with_a_stray_word_keeps_the_procedure() -> None:
+    # "thế" folds to "the", as does "thẻ" in "cấp thẻ kiểm định viên": not a new procedure.
+    _, dispatcher = await run(
+        {
+            "text": "thế còn lệ phí bao nhiêu?",
+            "intent": "ask_fee",
+            "slots": {"procedure_code": "SHTT-01"},
+        }
+    )
+    assert dispatcher.messages[0]["name"] == "Đăng ký nhãn hiệu"
+
+
+async def test_a_follow_up_naming_another_procedure_switches() -> None:
+    _, dispatcher = await run(
+        {
+            "text": "thế phí đăng ký sáng chế thì sao",
+            "intent": "ask_fee",
+            "slots": {"procedure_code": "SHTT-01"},
+        }
+    )
+    assert "sáng chế" in dispatcher.messages[0]["name"]
