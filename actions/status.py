@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -111,8 +111,15 @@ class ActionShowStatus(Action):
                 return events + STATUS_SLOTS_RESET
             remaining = lockout.remaining_tries(attempts, code, now)
             dispatcher.utter_message(response="utter_phone_mismatch", remaining=remaining)
-            # Back into the form with the code kept: it asks for the digits again.
-            return [*events, SlotSet("phone_last4", None), FollowupAction("status_form")]
+            dispatcher.utter_message(response="utter_ask_phone_last4", tracking_code=code)
+            # Back into the form, waiting for new digits. Not FollowupAction(status_form): a
+            # fresh activation would re-read the wrong digits from the message just handled.
+            return [
+                *events,
+                SlotSet("phone_last4", None),
+                ActiveLoop("status_form"),
+                SlotSet("requested_slot", "phone_last4"),
+            ]
         except TooManyAttempts:
             dispatcher.utter_message(response="utter_status_locked", tracking_code=code)
             return STATUS_SLOTS_RESET

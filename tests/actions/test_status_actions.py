@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import lockout
@@ -40,8 +40,15 @@ async def test_wrong_digits_ask_again_and_count() -> None:
     events, dispatcher = await show({"tracking_code": CODE, "phone_last4": "0000"})
     attempts = events[0].get("value") if isinstance(events[0], dict) else None
     assert events[0]["event"] == "slot" and events[0]["name"] == "phone_attempts"
-    assert events[1:] == [SlotSet("phone_last4", None), FollowupAction("status_form")]
-    assert dispatcher.messages[0]["response"] == "utter_phone_mismatch"
+    assert events[1:] == [
+        SlotSet("phone_last4", None),
+        ActiveLoop("status_form"),
+        SlotSet("requested_slot", "phone_last4"),
+    ]
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_phone_mismatch",
+        "utter_ask_phone_last4",
+    ]
     assert dispatcher.messages[0]["remaining"] == 4
     assert attempts is not None and len(attempts["failures"][CODE]) == 1
 
