@@ -147,7 +147,9 @@ def find_tracking_codes(text: str) -> list[CodeMatch]:
 # Partial codes: the "YYMMDD-XXXX" a user may remember
 # ---------------------------------------------------------------------------
 
+# "260116-0203", optionally with the unit's last part before it ("G06-260116-0203")
 _PARTIAL_RE = re.compile(
+    rf"(?:(?<![\w.]){_LETTER}\s*(?P<x>\d{{2}}){_SEP})?"
     r"(?<![\d.])(?P<day>\d{6})(?P<sep>\s*(?:[.\-_/]|gach(?:\s+ngang)?)\s*|\s+|)"
     r"(?P<seq>\d{4})(?![\d]|\.\d)"
 )
@@ -171,12 +173,24 @@ def _partial_codes(view: _View, taken: Sequence[CodeMatch]) -> list[CodeMatch]:
             continue
         start, end = view.original(match.start(), match.end())
         if not _overlaps(start, end, taken):
-            found.append(CodeMatch(f"{match['day']}-{match['seq']}", start, end))
+            found.append(CodeMatch(_canonical_partial(match), start, end))
     return found
 
 
+def _canonical_partial(match: re.Match[str]) -> str:
+    suffix = f"{match['day']}-{match['seq']}"
+    if match["letter"] is None:
+        return suffix
+    letter = _LETTER_NAMES.get(match["letter"], match["letter"]).upper()
+    return f"{letter}{match['x']}-{suffix}"
+
+
 def find_partial_code(text: str) -> CodeMatch | None:
-    """The first "YYMMDD-XXXX" suffix of a tracking code outside any full code."""
+    """The first "YYMMDD-XXXX" suffix of a tracking code outside any full code.
+
+    A unit part typed or read before it is kept: "g06-260116-0203" gives
+    "G06-260116-0203".
+    """
     return _first_partial_code(text, find_tracking_codes(text))
 
 

@@ -3,7 +3,13 @@
 Uses ``nlu.codes``: typed, sloppy and spoken codes all give the canonical
 value, with start/end pointing at what the user wrote. Which entity types are
 emitted is configurable; by default ``tracking_code`` and ``phone_last4``.
-``tracking_code_suffix`` ("241219-0001") and ``citizen_id`` can be added.
+``citizen_id`` can be added.
+
+A partial code ("260116-0203", "G06-260116-0203") is what the user gave as
+their code, so by default it is a ``tracking_code`` too (the training and
+evaluation data annotate it so); the dialogue can then say the code is
+incomplete rather than ignore it. Set ``partial_codes: tracking_code_suffix``
+to emit it under its own type, or ``partial_codes: null`` to drop it.
 """
 
 from __future__ import annotations
@@ -49,9 +55,9 @@ def _as_list(finder: Callable[[str], CodeMatch | None]) -> Finder:
 FINDERS: dict[str, Finder] = {
     "tracking_code": find_tracking_codes,
     "phone_last4": _as_list(find_phone_last4),
-    "tracking_code_suffix": _as_list(find_partial_code),
     "citizen_id": _as_list(find_citizen_id),
 }
+PARTIAL_FINDER = _as_list(find_partial_code)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -60,14 +66,19 @@ class TrackingCodeExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """Entity types to emit, in the order they are looked for."""
-        return {"entities": ["tracking_code", "phone_last4"]}
+        """Entity types to emit, and the type partial codes are emitted as (or None)."""
+        return {"entities": ["tracking_code", "phone_last4"], "partial_codes": "tracking_code"}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
         unknown = set(self._config["entities"]) - set(FINDERS)
         if unknown:
             raise ValueError(f"unknown entity types {sorted(unknown)}; known: {sorted(FINDERS)}")
+        self._finders: list[tuple[str, Finder]] = [
+            (entity_type, FINDERS[entity_type]) for entity_type in self._config["entities"]
+        ]
+        if self._config["partial_codes"]:
+            self._finders.append((str(self._config["partial_codes"]), PARTIAL_FINDER))
 
     @classmethod
     def create(
@@ -100,7 +111,7 @@ class TrackingCodeExtractor(GraphComponent, EntityExtractorMixin):
                 ENTITY_ATTRIBUTE_VALUE: match.value,
                 ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
             }
-            for entity_type in self._config["entities"]
-            for match in FINDERS[entity_type](text)
+            for entity_type, finder in self._finders
+            for match in finder(text)
         ]
         return sorted(entities, key=lambda e: (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_TYPE]))

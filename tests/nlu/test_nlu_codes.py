@@ -105,6 +105,10 @@ class TestPartialCode:
     def test_suffix_without_separator(self) -> None:
         assert find_partial_code("2412190001") == CodeMatch("241219-0001", 0, 10)
 
+    def test_with_unit_part(self) -> None:
+        text = "check hs mã g06-260116-0203 giúp e"
+        assert find_partial_code(text) == CodeMatch("G06-260116-0203", 12, 27)
+
     def test_not_inside_a_full_code(self) -> None:
         assert find_partial_code(CODE) is None
 

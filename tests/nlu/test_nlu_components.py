@@ -157,13 +157,46 @@ class TestTrackingCodeExtractor:
         assert message.get(ENTITIES) == []
 
     def test_optional_types(self, storage: LocalModelStorage, context: ExecutionContext) -> None:
-        config = {"entities": ["tracking_code_suffix", "citizen_id"]}
+        config = {"entities": ["citizen_id"], "partial_codes": "tracking_code_suffix"}
         extractor = TrackingCodeExtractor.create(config, storage, Resource("x"), context)
         [message] = extractor.process([Message(data={TEXT: "241219-0001 cccd 001234567890"})])
         assert [(e["entity"], e["value"]) for e in message.get(ENTITIES)] == [
             ("tracking_code_suffix", "241219-0001"),
             ("citizen_id", "001234567890"),
         ]
+
+    @pytest.mark.parametrize(
+        ("text", "value", "span"),
+        [
+            ("hồ sơ mã 260103-0057 ở đâu", "260103-0057", "260103-0057"),
+            ("check hs mã g06-260116-0203 giúp e", "G06-260116-0203", "g06-260116-0203"),
+            (
+                "hồ sơ giê không sáu gạch hai sáu không hai không một gạch không không một năm",
+                "G06-260201-0015",
+                "giê không sáu gạch hai sáu không hai không một gạch không không một năm",
+            ),
+            (
+                "hồ sơ mã hai lăm mười hai mười chín gạch không không không bảy",
+                "251219-0007",
+                "hai lăm mười hai mười chín gạch không không không bảy",
+            ),
+        ],
+    )
+    def test_partial_codes_are_tracking_codes_by_default(
+        self, extractor: TrackingCodeExtractor, text: str, value: str, span: str
+    ) -> None:
+        [message] = extractor.process([Message(data={TEXT: text})])
+        [entity] = message.get(ENTITIES)
+        assert (entity["entity"], entity["value"]) == ("tracking_code", value)
+        assert text[entity["start"] : entity["end"]] == span
+
+    def test_partial_codes_can_be_dropped(
+        self, storage: LocalModelStorage, context: ExecutionContext
+    ) -> None:
+        config = {"partial_codes": None}
+        extractor = TrackingCodeExtractor.create(config, storage, Resource("x"), context)
+        [message] = extractor.process([Message(data={TEXT: "hồ sơ 260103-0057"})])
+        assert message.get(ENTITIES) == []
 
     def test_unknown_type_is_a_config_error(self) -> None:
         with pytest.raises(ValueError, match="unknown entity types"):
