@@ -111,9 +111,8 @@ class ActionShowStatus(Action):
                 return events + STATUS_SLOTS_RESET
             remaining = lockout.remaining_tries(attempts, code, now)
             dispatcher.utter_message(response="utter_phone_mismatch", remaining=remaining)
-            dispatcher.utter_message(response="utter_ask_phone_last4", tracking_code=code)
-            # Back into the form, waiting for new digits. Not FollowupAction(status_form): a
-            # fresh activation would re-read the wrong digits from the message just handled.
+            # Back into the form, which asks for the digits again. Not FollowupAction: a fresh
+            # activation would re-read the wrong digits from the message just handled.
             return [
                 *events,
                 SlotSet("phone_last4", None),
