@@ -45,10 +45,7 @@ async def test_wrong_digits_ask_again_and_count() -> None:
         ActiveLoop("status_form"),
         SlotSet("requested_slot", "phone_last4"),
     ]
-    assert [m["response"] for m in dispatcher.messages] == [
-        "utter_phone_mismatch",
-        "utter_ask_phone_last4",
-    ]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_phone_mismatch"]
     assert dispatcher.messages[0]["remaining"] == 4
     assert attempts is not None and len(attempts["failures"][CODE]) == 1
 
