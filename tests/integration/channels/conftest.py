@@ -17,6 +17,7 @@ from tests.fakes.gateway import TELEGRAM_SECRET, TELEGRAM_TOKEN, Gateway, gatewa
 from tests.fakes.payloads import load
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.zalo import FakeZalo
+from tests.integration.conftest import Citizen
 
 QUIET_S = 0.4  # a turn's replies are complete once nothing more arrives for this long
 
@@ -143,3 +144,37 @@ class ZaloCitizen:
 
     def say(self, text: str) -> str:
         return "\n".join(m.get("text", "") for m in self.send(self.event(text)))
+
+
+# Questions whose answer carries buttons: candidate procedures, then the document checklist's
+# yes/no (whichever the current model and dialogue produce).
+BUTTON_QUESTIONS = [
+    "cho tôi hỏi về giấy phép",
+    "kiểm tra giúp hồ sơ cấp mã số mã vạch của tôi đủ chưa",
+]
+
+
+def skip_unless_rest_has_buttons(stack: Stack, sent: object) -> None:
+    """No buttons on the channel: a channel bug only if Rasa's REST channel offers them."""
+    for question in BUTTON_QUESTIONS:
+        rest = Citizen(stack.rasa_url)
+        try:
+            if any(r.get("buttons") for r in rest.say(question)):
+                pytest.fail(f"REST offers buttons for {question!r}; the channel sent: {sent}")
+        finally:
+            rest.http.close()
+    pytest.skip("the current model answers none of BUTTON_QUESTIONS with buttons")
+
+
+def last_user_message(stack: Stack, conversation_id: str) -> dict[str, Any]:
+    """The latest user event of a conversation, from Rasa's tracker (internal API, token)."""
+    response = httpx.get(
+        f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
+        params={"token": stack.config.auth_token},
+        timeout=10,
+    )
+    response.raise_for_status()
+    users = [e for e in response.json()["events"] if e["event"] == "user"]
+    assert users, f"no user message in {conversation_id}"
+    event: dict[str, Any] = users[-1]
+    return event
