@@ -280,7 +280,12 @@ _ENUMERATORS = _words(
     "diem loai hang nhom muc khoan phu luc cap mau phan khoi lop bang tiet "
     "vitamin so chuong dieu phuong an truong hop"
 )
-_BAN_AFTER = _words("chao on cam giup hoi")
+# "bn" is the amount ("phí bn", "bn ngày") unless a word around it makes it
+# the person: "bn ơi", "bn là AI", "cảm ơn bn", "cho bn".
+_BAN_AFTER = _words("chao on cam giup hoi voi cho cua va")
+_BAN_BEFORE = _words(
+    "oi la co lam muon can da dang o giup hoi biet nho thay phai chao dung noi tra"
+)
 
 _D = Shorthand  # short alias for the table below
 
@@ -318,14 +323,12 @@ SHORTHANDS: Mapping[str, Shorthand] = {
     **dict.fromkeys(["đkkd", "dkkd"], _D("đăng ký kinh doanh")),
     # question words; "bn ơi", "cảm ơn bn": the friend, not the amount
     **dict.fromkeys(["j", "ji"], _letter("gì")),
-    **dict.fromkeys(
-        ["bn", "bnh", "bnhiu", "bnhieu", "bnhiêu", "baonhiu"],
-        _D(
-            "bao nhiêu",
-            alternative="bạn",
-            alternative_after=_BAN_AFTER,
-            alternative_before=_words("oi"),
-        ),
+    **dict.fromkeys(["bnh", "bnhiu", "bnhieu", "bnhiêu", "baonhiu"], _D("bao nhiêu")),
+    "bn": _D(
+        "bao nhiêu",
+        alternative="bạn",
+        alternative_after=_BAN_AFTER,
+        alternative_before=_BAN_BEFORE,
     ),
     "nhiu": _D("nhiều", alternative="nhiêu", alternative_after=_words("bao bn")),
     "nhìu": _D("nhiều"),
@@ -371,7 +374,11 @@ SHORTHANDS: Mapping[str, Shorthand] = {
     "h": _letter("giờ"),
     "hnay": _D("hôm nay"),
     "tgian": _D("thời gian"),
-    **dict.fromkeys(["tks", "thks", "thanks", "thank", "thx"], _D("cảm ơn")),
+    **dict.fromkeys(
+        ["tks", "thks", "thanks", "thank", "thx", "cmon", "cmơn", "camon", "camơn"], _D("cảm ơn")
+    ),
+    **dict.fromkeys(["pai", "bai", "bye"], _D("bye")),
+    "bb": _D("bye bye"),
     # the domain
     **dict.fromkeys(["sđt", "sdt", "đt", "dt"], _D("số điện thoại")),
     **dict.fromkeys(["cmnd", "cccd", "cmt"], _D("căn cước")),
@@ -527,8 +534,8 @@ def _choose_reading(entry: Shorthand, context: _Context) -> str | None:
 
 
 # Particles typed with a doubled last letter ("nhaa", "ơii", "khôngg").
-_DOUBLED_ENDINGS = frozenset(
-    ["nha", "nhe", "oi", "a", "ha", "ne", "nhi", "di", "khong", "chao", "roi", "vay", "nhoa", "ak"]
+_DOUBLED_ENDINGS = _words(
+    "nha nhe oi a ha ne nhi di khong chao roi vay nhoa ak thanks thank tks ok oke bye hi alo"
 )
 
 

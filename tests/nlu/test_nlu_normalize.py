@@ -162,6 +162,13 @@ class TestExpandShorthand:
             ("doanh nghiệp KH&CN", "doanh nghiệp KH&CN"),
             ("chao ad nhaa", "chao admin nha"),
             ("chàooo b ơiii", "chào bạn ơi"),
+            ("bn là AI k", "bạn là AI không"),
+            ("bn có phải ng thật k", "bạn có phải người thật không"),
+            ("bn ngày có kq", "bao nhiêu ngày có kết quả"),
+            ("phí là bn", "phí là bao nhiêu"),
+            ("cmon b nhé", "cảm ơn bạn nhé"),
+            ("thankss", "cảm ơn"),
+            ("pai pai", "bye bye"),
         ],
     )
     def test_context_from_punctuation_and_domain(self, given_text: str, expected: str) -> None:
