@@ -21,7 +21,9 @@ def rasa(
     token: str, model: str, endpoints: str, credentials: str, host: str, port: int
 ) -> list[str]:
     return [
-        "rasa", "run", "--enable-api", "--auth-token", token, "--model", model,
+        # "--auth-token=…" in one word: a token may start with "-", which argparse would
+        # take for an option.
+        "rasa", "run", "--enable-api", f"--auth-token={token}", "--model", model,
         "--endpoints", endpoints, "--credentials", credentials,
         "--interface", host, "--port", str(port),
     ]  # fmt: skip

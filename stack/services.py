@@ -47,7 +47,7 @@ class StackConfig:
     # "local" starts a redis-server of our own; a redis:// URL uses that one; None: no Redis.
     redis: str | None = "local"
     redis_port: int = field(default_factory=free_port)
-    auth_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    auth_token: str = field(default_factory=lambda: secrets.token_hex(24))
     case_api_url: str | None = None  # set to use an external core API instead of ours
 
 
