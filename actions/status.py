@@ -93,11 +93,11 @@ class ActionShowStatus(Action):
         if outcome == "unavailable":
             dispatcher.utter_message(response="utter_service_unavailable")
             return STATUS_SLOTS_RESET
+        if code is not None and (outcome == "locked" or lockout.is_locked(attempts, code)):
+            dispatcher.utter_message(response="utter_status_locked", tracking_code=code)
+            return STATUS_SLOTS_RESET
         if code is None or not digits:
             dispatcher.utter_message(response="utter_ask_tracking_code")
-            return STATUS_SLOTS_RESET
-        if outcome == "locked" or lockout.is_locked(attempts, code):
-            dispatcher.utter_message(response="utter_status_locked", tracking_code=code)
             return STATUS_SLOTS_RESET
         try:
             status = await services.case_api().get_status(code, str(digits))

@@ -101,3 +101,9 @@ async def test_validator_takes_the_last_four_of_a_full_number() -> None:
         "số của tôi là 0912 345 678", dispatcher, make_tracker("x", "inform"), {}
     )
     assert result == {"phone_last4": "5678"}
+
+
+async def test_a_locked_code_is_reported_even_before_digits_are_asked() -> None:
+    events, dispatcher = await show({"tracking_code": CODE, "status_outcome": "locked"})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_status_locked"]
+    assert events == RESET

@@ -40,8 +40,8 @@ class Citizen:
         assert isinstance(replies, list)
         return replies
 
-    def text(self, message: str) -> str:
-        return "\n".join(str(r.get("text", "")) for r in self.say(message))
+    def text(self, message: str, metadata: dict[str, Any] | None = None) -> str:
+        return "\n".join(str(r.get("text", "")) for r in self.say(message, metadata))
 
 
 @pytest.fixture

@@ -81,11 +81,11 @@ def fill_form_until_documents(citizen: Citizen, cccd: str, phone: str) -> str:
     """Individual applicant, result at the counter; returns the reply that asks for files."""
     replies = citizen.text("tôi muốn nộp hồ sơ cấp mã số mã vạch")
     assert "cá nhân hay doanh nghiệp" in replies, replies
-    assert "CCCD" in citizen.text('/inform{"applicant_type": "individual"}')
-    assert "điện thoại" in citizen.text("Trần Thị Bình")
-    assert "E-mail" in citizen.text(cccd)
-    assert "nhận kết quả" in citizen.text(phone)
-    citizen.text("không có")
+    assert "họ và tên" in citizen.text('/inform{"applicant_type": "individual"}')
+    assert "CCCD" in citizen.text("Trần Thị Bình")
+    assert "điện thoại" in citizen.text(cccd)
+    assert "E-mail" in citizen.text(phone)
+    assert "nhận kết quả" in citizen.text("không có")
     return citizen.text('/inform{"delivery_method": "counter"}')
 
 
