@@ -32,7 +32,8 @@ class Notifier:
         response = await self._http.post(
             f"/conversations/{quote(sender_id, safe='')}/trigger_intent",
             json={"name": intent, "entities": entities},
-            headers={"Authorization": f"Bearer {self._token}"} if self._token else {},
+            # Rasa's --auth-token is checked on the `token` query parameter.
+            params={"token": self._token} if self._token else {},
         )
         response.raise_for_status()
         messages = response.json().get("messages") or []

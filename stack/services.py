@@ -158,9 +158,8 @@ class Stack:
             waits.append(lambda: self.actions.wait_http(f"{self.actions_url}/health", 120))
             waits.append(
                 lambda: self.rasa.wait_http(
-                    f"{self.rasa_url}/status",
+                    f"{self.rasa_url}/status?token={self.config.auth_token}",
                     timeout_s,
-                    headers={"Authorization": f"Bearer {self.config.auth_token}"},
                 )
             )
             with ThreadPoolExecutor(len(waits)) as pool:
