@@ -117,22 +117,8 @@ class Stack:
         if self.redis_url:
             rasa_env.update(redis_env(self.redis_url))
             endpoints = ROOT / "bot" / "endpoints.redis.yml"
-        self.rasa = ManagedProcess(
-            "rasa",
-            local(
-                commands.rasa(
-                    config.auth_token,
-                    str(config.model_path),
-                    str(endpoints),
-                    str(ROOT / "bot" / "credentials.yml"),
-                    "127.0.0.1",
-                    config.rasa_port,
-                )
-            ),
-            logs / "rasa.log",
-            env=rasa_env,
-            cwd=ROOT,
-        )
+        self._rasa_env, self._rasa_endpoints, self._logs = rasa_env, endpoints, logs
+        self.rasa = self._rasa_process("rasa", config.rasa_port)
         self.processes += [self.actions, self.rasa]
         self.outbox_worker: ManagedProcess | None = None
         if self.redis_url:
@@ -145,6 +131,31 @@ class Stack:
                 cwd=ROOT,
             )
             self.processes.append(self.outbox_worker)
+
+    def _rasa_process(self, name: str, port: int) -> ManagedProcess:
+        argv = commands.rasa(
+            self.config.auth_token,
+            str(self.config.model_path),
+            str(self._rasa_endpoints),
+            str(ROOT / "bot" / "credentials.yml"),
+            "127.0.0.1",
+            port,
+        )
+        return ManagedProcess(
+            name, local(argv), self._logs / f"{name}.log", env=self._rasa_env, cwd=ROOT
+        )
+
+    def start_another_rasa(self, timeout_s: float = 180.0) -> tuple[ManagedProcess, str]:
+        """One more Rasa server on the same model, action server and (Redis) stores."""
+        if not self.redis_url:
+            raise RuntimeError("several Rasa servers need Redis to share conversations")
+        port = free_port()
+        process = self._rasa_process(f"rasa-{port}", port)
+        self.processes.append(process)
+        process.start()
+        url = f"http://127.0.0.1:{port}"
+        process.wait_http(f"{url}/status?token={self.config.auth_token}", timeout_s)
+        return process, url
 
     def start(self, timeout_s: float = 180.0) -> None:
         try:
