@@ -24,6 +24,7 @@ class Recorder:
     def __init__(self) -> None:
         self._calls: list[Call] = []
         self._by_key: dict[str, list[Call]] = {}
+        self._listeners: list[Callable[[Call], None]] = []
         self._changed = threading.Condition()
 
     def add(self, call: Call) -> None:
@@ -32,6 +33,15 @@ class Recorder:
             if call.key is not None:
                 self._by_key.setdefault(call.key, []).append(call)
             self._changed.notify_all()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(call)
+
+    def listen(self, listener: Callable[[Call], None]) -> None:
+        """Called (in the fake's thread) for every new call: lets asyncio code wait without
+        polling, e.g. through loop.call_soon_threadsafe."""
+        with self._changed:
+            self._listeners.append(listener)
 
     def all(self, predicate: Callable[[Call], bool] = lambda _: True) -> list[Call]:
         with self._changed:

@@ -1,0 +1,304 @@
+"""Channel gateway latency: webhook acknowledgement and end-to-end reply, per channel.
+
+50 simulated citizens per channel hold the same conversations as the baseline, which drives
+them straight through Rasa's REST channel in the same run, against the same Rasa server, with
+the same pacing. Telegram and Zalo are local fake servers (tests/fakes); everything behind
+the gateway is real: Rasa, the action server, the reference core API and redis-server.
+
+- acknowledgement: the webhook's HTTP round trip (signature/secret check, Redis de-dup, queue);
+- reply: from sending the webhook to the first reply message reaching the fake platform;
+- baseline: the same turn's POST /webhooks/rest/webhook round trip.
+
+Citizens arrive over the first 3 s and pause 1-3 s between turns (people read and type):
+Telegram allows a bot about 30 messages per second and PTB's rate limiter enforces that, so
+50 users typing without pause would measure Telegram's flood limit rather than the gateway.
+
+Run: python -m benchmarks.channels_bench [--users 50 --turns 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import random
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.report import percentile, update_section
+from stack.services import Stack, StackConfig
+from tests.fakes.gateway import TELEGRAM_SECRET, gateway_env, start_gateway
+from tests.fakes.payloads import load
+from tests.fakes.recorder import Call
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.zalo import FakeZalo
+
+DEMO_CODE = "000.00.17.G17-241219-0001"
+CONVERSATIONS = [
+    ["xin chào", "thủ tục đăng ký nhãn hiệu như thế nào?", "cần giấy tờ gì", "lệ phí bao nhiêu"],
+    ["cap ma so ma vach mat bao lau", "cảm ơn"],
+    [f"hồ sơ {DEMO_CODE} đến đâu rồi", "5678", "cảm ơn nhé"],
+    ["đăng ký sáng chế cần giấy tờ gì?", "thời hạn giải quyết bao lâu"],
+    ["giấy phép tiến hành công việc bức xạ nộp ở đâu", "phí thẩm định bao nhiêu", "tạm biệt"],
+    ["bạn là người hay máy", "cho tôi gặp cán bộ"],
+]
+QUIET_S = 0.15  # a turn is complete once no further message arrives for this long
+TURN_TIMEOUT_S = 60.0
+
+
+@dataclass
+class Results:
+    ack_ms: list[float] = field(default_factory=list)
+    reply_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed_s: float = 0.0
+
+
+Turn = Callable[[str, str, Results], Awaitable[None]]
+
+
+class Arrivals:
+    """Wakes the citizen whose reply a fake just recorded, without polling: the fakes run in
+    other threads of this process, and polling 50 users would compete with them for the GIL."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._events: dict[str, asyncio.Event] = {}
+
+    def event(self, key: str) -> asyncio.Event:
+        return self._events.setdefault(key, asyncio.Event())
+
+    def notify(self, call: Call) -> None:  # runs in a fake server's thread
+        if call.key is not None and call.key in self._events:
+            self._loop.call_soon_threadsafe(self._events[call.key].set)
+
+    async def reply(self, key: str, read: Callable[[], list[Call]], before: int) -> Call:
+        """The first message of the turn, once the turn has gone quiet."""
+        event = self.event(key)
+        deadline = time.monotonic() + TURN_TIMEOUT_S
+        while len(read()) <= before:
+            event.clear()
+            if len(read()) > before:
+                break
+            await asyncio.wait_for(event.wait(), max(0.01, deadline - time.monotonic()))
+        while True:  # quiet: no further message of this turn for QUIET_S
+            event.clear()
+            try:
+                await asyncio.wait_for(event.wait(), QUIET_S)
+            except asyncio.TimeoutError:
+                return read()[before]
+
+
+class Channels:
+    """One `turn(conversation_user, text, results)` per channel, all over real HTTP."""
+
+    def __init__(
+        self,
+        rest: httpx.AsyncClient,
+        gateway: httpx.AsyncClient,
+        telegram: FakeTelegram,
+        zalo: FakeZalo,
+    ) -> None:
+        self.rest, self.gateway, self.telegram, self.zalo = rest, gateway, telegram, zalo
+        self.arrivals = Arrivals(asyncio.get_running_loop())
+        telegram.calls.listen(self.arrivals.notify)
+        zalo.sends.listen(self.arrivals.notify)
+        self._ids = itertools.count(800_000_000)
+        self._tg_users: dict[str, int] = {}
+
+    async def rest_turn(self, user: str, text: str, results: Results) -> None:
+        started = time.perf_counter()
+        response = await self.rest.post(
+            "/webhooks/rest/webhook", json={"sender": f"rest-{user}", "message": text}
+        )
+        results.reply_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200 or not response.json():
+            results.errors += 1
+        await asyncio.sleep(QUIET_S)  # the same pause the channel turns spend detecting the end
+
+    async def telegram_turn(self, user: str, text: str, results: Results) -> None:
+        chat_id = self._tg_users.setdefault(user, next(self._ids))
+        self.arrivals.event(str(chat_id))
+        update = load("telegram_text.json")
+        update["update_id"] = next(self._ids)
+        update["message"].update(text=text, message_id=next(self._ids))
+        update["message"]["chat"]["id"] = update["message"]["from"]["id"] = chat_id
+        before = len(self.telegram.sent_to(chat_id))
+        started = time.perf_counter()
+        response = await self.gateway.post(
+            "/webhooks/telegram",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+        )
+        results.ack_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            results.errors += 1
+            return
+        first = await self.arrivals.reply(
+            str(chat_id), lambda: self.telegram.sent_to(chat_id), before
+        )
+        results.reply_ms.append((first.at - started) * 1000)
+
+    async def zalo_turn(self, user: str, text: str, results: Results) -> None:
+        user_id = f"bench{user}"
+        self.arrivals.event(user_id)
+        event = load("zalo_user_send_text.json")
+        event["sender"]["id"] = user_id
+        event["message"] = {"text": text, "msg_id": f"bench-{next(self._ids)}"}
+        body, headers = self.zalo.signed(event)
+        before = len(self.zalo.delivered_to(user_id))
+        started = time.perf_counter()
+        response = await self.gateway.post("/webhooks/zalo", content=body, headers=headers)
+        results.ack_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            results.errors += 1
+            return
+        first = await self.arrivals.reply(user_id, lambda: self.zalo.delivered_to(user_id), before)
+        results.reply_ms.append((first.at - started) * 1000)
+
+
+async def run_phase(name: str, turn: Turn, users: int, turns: int, seed: int) -> Results:
+    """`users` citizens at once, fresh conversations, until `turns` turns were taken."""
+    results = Results()
+    quota = [turns]
+
+    async def citizen(index: int) -> None:
+        rng = random.Random(seed * 1000 + index)  # same conversations and pauses per phase
+        # Citizens arrive over the first seconds, not all in the same millisecond: a herd of
+        # 50 simultaneous first messages would measure the synchronised start, not the gateway.
+        await asyncio.sleep(rng.uniform(0.0, 3.0))
+        for n in itertools.count():
+            for text in rng.choice(CONVERSATIONS):
+                if quota[0] <= 0:
+                    return
+                quota[0] -= 1
+                try:
+                    await turn(f"{name}-{index}-{n}", text, results)
+                except (httpx.HTTPError, TimeoutError):
+                    results.errors += 1
+                await asyncio.sleep(rng.uniform(1.0, 3.0))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(citizen(i) for i in range(users)))
+    results.elapsed_s = time.perf_counter() - started
+    return results
+
+
+async def measure(
+    stack: Stack, gateway_url: str, telegram: FakeTelegram, zalo: FakeZalo, users: int, turns: int
+) -> dict[str, Results]:
+    limits = httpx.Limits(max_connections=users + 10)
+    async with (
+        httpx.AsyncClient(base_url=stack.rasa_url, timeout=60.0, limits=limits) as rest,
+        httpx.AsyncClient(base_url=gateway_url, timeout=60.0, limits=limits) as gateway,
+    ):
+        channels = Channels(rest, gateway, telegram, zalo)
+        for text in CONVERSATIONS[0] + CONVERSATIONS[2]:  # warm-up: catalogue, first calls
+            await channels.rest_turn("warmup", text, Results())
+            await channels.telegram_turn("warmup", text, Results())
+            await channels.zalo_turn("warmup", text, Results())
+        phases: list[tuple[str, Turn]] = [
+            ("REST baseline", channels.rest_turn),
+            ("Telegram", channels.telegram_turn),
+            ("Zalo", channels.zalo_turn),
+            ("REST baseline (again)", channels.rest_turn),
+        ]
+        results: dict[str, Results] = {}
+        for name, turn in phases:
+            results[name] = await run_phase(name.split()[0].lower(), turn, users, turns, seed=7)
+            print(f"{name}: {len(results[name].reply_ms)} turns in {results[name].elapsed_s:.0f} s")
+    return results
+
+
+def render(results: dict[str, Results], users: int, turns: int) -> str:
+    baseline_p95 = (
+        percentile(results["REST baseline"].reply_ms, 95)
+        + percentile(results["REST baseline (again)"].reply_ms, 95)
+    ) / 2
+    lines = [
+        "## Channel gateway: webhook acknowledgement and reply latency (issue 5)",
+        "",
+        f"Command: `python -m benchmarks.channels_bench --users {users} --turns {turns}`, "
+        f"{os.cpu_count()} cores shared with other work, Redis tracker store. {users} citizens "
+        "per channel at once (arriving over 3 s), 1–3 s pause between turns; Telegram and Zalo "
+        "are the local fakes "
+        "of tests/fakes, all else is real (gateway process, Rasa, action server, core API, "
+        "redis-server). The baseline sends the same conversations straight to Rasa's REST "
+        "channel in the same run, before and after the channel phases.",
+        "",
+        "| phase | turns | errors | ack p50 ms | ack p95 ms "
+        "| reply p50 ms | reply p95 ms | reply p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        ack = (
+            [f"{percentile(r.ack_ms, 50):.1f}", f"{percentile(r.ack_ms, 95):.1f}"]
+            if r.ack_ms
+            else ["–", "–"]
+        )
+        reply = [f"{percentile(r.reply_ms, q):.0f}" for q in (50, 95, 99)]
+        lines.append(f"| {name} | {len(r.reply_ms)} | {r.errors} | {' | '.join(ack + reply)} |")
+    baseline_p50 = (
+        percentile(results["REST baseline"].reply_ms, 50)
+        + percentile(results["REST baseline (again)"].reply_ms, 50)
+    ) / 2
+    lines += [
+        "",
+        f"Baseline reply (mean of both REST phases): p50 **{baseline_p50:.0f} ms**, "
+        f"p95 **{baseline_p95:.0f} ms**. The two REST phases differ by as much as the channels "
+        'do from them: the box is shared, so read ratios near 1 as "no measurable overhead".',
+    ]
+    for channel in ("Telegram", "Zalo"):
+        r = results[channel]
+        p95_ratio = percentile(r.reply_ms, 95) / baseline_p95
+        p50_ratio = percentile(r.reply_ms, 50) / baseline_p50
+        lines.append(
+            f"- {channel}: acknowledgement p95 **{percentile(r.ack_ms, 95):.1f} ms** "
+            f"(target < 50 ms); reply p95 **{p95_ratio:.2f}×** the baseline (target ≤ 1.3×), "
+            f"p50 {p50_ratio:.2f}×."
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--turns", type=int, default=300, help="turns per phase")
+    parser.add_argument("--report", type=Path, default=Path("docs/benchmarks.md"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as run_dir:
+        stack = Stack(StackConfig(run_dir=Path(run_dir)))
+        telegram, zalo = FakeTelegram("7000000001:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"), FakeZalo()
+        stack.start()
+        telegram.start()
+        zalo.start()
+        try:
+            assert stack.redis_url
+            env: dict[str, Any] = gateway_env(
+                stack.rasa_url, stack.redis_url, telegram, zalo, Path(run_dir) / "media"
+            )
+            gateway = start_gateway("gateway", env, Path(run_dir) / "logs")
+            try:
+                results = asyncio.run(
+                    measure(stack, gateway.url, telegram, zalo, args.users, args.turns)
+                )
+            finally:
+                gateway.stop()
+        finally:
+            zalo.stop()
+            telegram.stop()
+            stack.stop()
+    body = render(results, args.users, args.turns)
+    update_section(args.report, "channels", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
