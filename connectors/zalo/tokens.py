@@ -43,6 +43,9 @@ class TokenManager:
         self._store = store
         self._http = http
         self._local = asyncio.Lock()  # callers in this process queue here, not on Redis
+        # The pair as last seen, so a send does not cost a Redis round trip. If another
+        # process refreshed meanwhile, Zalo answers -216 and refresh() re-reads the store.
+        self._cached: TokenPair | None = None
         self.refresh_count = 0
 
     async def _load(self) -> TokenPair:
@@ -64,7 +67,8 @@ class TokenManager:
         return TokenPair(s.access_token or "", s.refresh_token or "")
 
     async def access_token(self) -> str:
-        pair = await self._load()
+        pair = self._cached or await self._load()
+        self._cached = pair
         if not pair.access_token or (
             pair.expires_at is not None and pair.expires_at - EARLY_REFRESH_S <= time.time()
         ):
@@ -74,11 +78,12 @@ class TokenManager:
     async def refresh(self, stale_access_token: str) -> str:
         """A fresh access token, refreshing only if nobody has replaced the stale one yet."""
         async with self._local, self._store.lock(LOCK_KEY, hold_s=30.0, wait_s=40.0):
-            pair = await self._load()
+            pair = self._cached = await self._load()
             if pair.access_token and pair.access_token != stale_access_token:
                 return pair.access_token
             new_pair = await self._call_oauth(pair.refresh_token)
             await self._store.set(PAIR_KEY, json.dumps(asdict(new_pair)), 10 * 365 * 86400)
+            self._cached = new_pair
             self.refresh_count += 1
             log.info("Zalo access token refreshed")
             return new_pair.access_token

@@ -99,3 +99,13 @@ async def test_a_refused_refresh_is_a_send_error() -> None:
     with pytest.raises(ZaloApiError) as caught:
         await client_for(api, store).send("a", {"text": "1"})
     assert caught.value.code == -216 and api.sent == []
+
+
+async def test_a_token_cached_before_another_process_refreshed_costs_no_second_refresh() -> None:
+    api, store = FakeZaloApi(), MemoryStore()
+    first, second = client_for(api, store), client_for(api, store)
+    await first.send("a", {"text": "1"})  # refreshes: new-access-1, cached by `first`
+    api.valid_access = "rotated"  # as if expired again…
+    await second.send("b", {"text": "2"})  # …`second` refreshes: new-access-2
+    await first.send("a", {"text": "3"})  # stale cache: -216, re-read, no OAuth call
+    assert api.refreshes == 2 and api.sent == ["1", "2", "3"]
