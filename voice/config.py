@@ -58,7 +58,7 @@ class SttSettings:
     max_seconds: float = 60.0
     max_pending: int = 4
     beam_size: int = 1
-    confirm_below: float = 0.55
+    confirm_below: float = 0.5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SttSettings:

@@ -1,8 +1,16 @@
 """Whisper decoding settings and the short bias text built from procedure names.
 
-Measured on the espeak-ng set (docs/voice-report.md): a long ``initial_prompt`` made the
-base model repeat the prompt, so bias text is capped to a few words; which of
-hotwords / prompt / none is the default is decided by those numbers, not by taste.
+Chosen by measurement on the espeak-ng set (docs/voice-report.md), not by taste:
+
+- greedy decoding (beam 1) with temperature fallback up to 0.4: beam 5 was worse and
+  slower, no fallback let the model loop ("000.000.000…"), fallback up to 1.0 let it
+  hallucinate YouTube outros;
+- no bias by default. A prompt or a six-term hotword list made Whisper base repeat the
+  bias text (WER 0.7–1.1 against 0.66–0.69 without); even one procedure name as
+  ``hotwords`` swung from 0.62 to 0.81 between runs. Caller hotwords are still accepted
+  (for trials on recorded speech) but capped to one short name (≤ 5 words);
+- faster-whisper's no-speech veto off: Silero VAD already removes non-speech, and the veto
+  dropped whole short utterances ("Mã đơn vị là giê không sáu" → "") without lowering WER.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-MAX_BIAS_WORDS = 16
+MAX_BIAS_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -26,11 +34,14 @@ class DecodingOptions:
     condition_on_previous_text: bool = False
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
-    no_speech_threshold: float | None = 0.6
+    no_speech_threshold: float | None = None  # VAD already gates speech: see the report
 
     def with_hotwords(self, hotwords: str | None) -> DecodingOptions:
-        """Same settings with the caller's bias text (``None`` keeps the default)."""
-        return self if hotwords is None else replace(self, hotwords=hotwords or None)
+        """Same settings with the caller's comma-separated bias terms, capped like
+        ``bias_text`` (``None`` keeps the default, ``""`` removes it)."""
+        if hotwords is None:
+            return self
+        return replace(self, hotwords=bias_text(hotwords.split(",")))
 
     def kwargs(self) -> dict[str, Any]:
         return {
@@ -49,7 +60,8 @@ class DecodingOptions:
 def bias_text(terms: Iterable[str], *, max_words: int = MAX_BIAS_WORDS) -> str | None:
     """Join key words and procedure names into one short phrase list, deduplicated.
 
-    Stops before ``max_words`` words: long bias text is what made Whisper base repeat it.
+    Stops before ``max_words`` words (default: one procedure name): longer bias text is
+    what made Whisper base repeat it.
     """
     picked: list[str] = []
     seen: set[str] = set()
