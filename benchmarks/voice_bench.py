@@ -52,7 +52,7 @@ LONG_PROMPT = (
 )
 SHORT_PROMPT = "Hỏi về thủ tục hành chính: mã số mã vạch, lệ phí, hồ sơ, giấy chứng nhận."
 FULL_TEMPS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-MAX_BIAS_WORDS_LIST = 16  # the six-term list of DOMAIN_TERMS, as first measured
+MAX_BIAS_WORDS_LIST = 16  # five DOMAIN_TERMS (15 words), the list first measured
 
 
 def settings_matrix() -> dict[str, DecodingOptions]:
@@ -286,6 +286,43 @@ def intent_agreement(
     return {"utterances": len(clips), "same_intent_share": round(same / len(clips), 3)}
 
 
+def tts_latency(workdir: Path, repeats: int = 3) -> dict[str, Any]:
+    """Median seconds of ``TextToSpeech.synthesize`` per fake-Google behaviour (fresh cache)."""
+    from tests.voice.fake_google_tts import FakeGoogle, refusing_proxy_url
+    from voice.config import TtsSettings
+    from voice.corpus import speak_to_wav
+    from voice.tts import TextToSpeech
+
+    payload = speak_to_wav("Xin chào bác", workdir / "hello.wav").read_bytes()
+    fake = FakeGoogle(payload).start()
+    refused_url, refused_sock = refusing_proxy_url()
+    text = "Lệ phí cấp mã số mã vạch là 1.000.000 đồng. Thời hạn giải quyết là 15 ngày."
+    results: dict[str, Any] = {}
+    try:
+        for mode in ("audio", "cache-hit", "429", "503", "hang", "refused"):
+            os.environ["HTTPS_PROXY"] = refused_url if mode == "refused" else fake.proxy_url
+            fake.mode = "audio" if mode == "cache-hit" else mode
+            times, engines = [], set()
+            for i in range(repeats):
+                cache_dir = workdir / ("cache" if mode == "cache-hit" else f"cache-{mode}-{i}")
+                tts = TextToSpeech(TtsSettings(cache_dir=cache_dir))
+                if mode == "cache-hit" and i == 0:
+                    asyncio.run(tts.synthesize(text))
+                started = time.perf_counter()
+                audio = asyncio.run(tts.synthesize(text))
+                times.append(time.perf_counter() - started)
+                engines.add(audio.engine + (" (cached)" if audio.cached else ""))
+            results[mode] = {
+                "median_s": round(statistics.median(times), 3),
+                "engine": sorted(engines),
+            }
+    finally:
+        os.environ.pop("HTTPS_PROXY", None)
+        fake.stop()
+        refused_sock.close()
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("results/voice_bench.json"))
@@ -293,15 +330,22 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--rounds", type=int, default=2, help="overhead rounds over 2–6 s clips")
     parser.add_argument("--skip-service", action="store_true", help="skip the memory check")
+    parser.add_argument("--tts-only", action="store_true", help="only the TTS latency part")
     parser.add_argument("--nlu-url")
     parser.add_argument("--nlu-token")
     args = parser.parse_args()
 
-    clips = synthesize_corpus(Path(tempfile.mkdtemp(prefix="voice-bench-")))
+    workdir = Path(tempfile.mkdtemp(prefix="voice-bench-"))
+    tts_report = tts_latency(workdir)
+    print("tts latency", tts_report, flush=True)
+    if args.tts_only:
+        return 0
+    clips = synthesize_corpus(workdir / "corpus")
     stt = SpeechToText.load(SttSettings.from_env(), normalizer=str.lower)
     stt.transcribe_sync(clips[0].path.read_bytes())  # warm-up
     chosen = stt.decoding
     report: dict[str, Any] = {"utterances": len(clips), "settings": [], "details": {}}
+    report["tts_latency"] = tts_report
     for name, options in settings_matrix().items():
         if args.settings and name not in args.settings:
             continue
