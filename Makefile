@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/assistant.tar.gz
+BASELINE := models/baseline.tar.gz
 TRAIN_INPUTS := config.yml $(shell find bot nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 PY_SOURCES := actions caseapi connectors nlu stack voice benchmarks scripts/*.py tests
 
@@ -29,6 +30,12 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 	  --out models --fixed-model-name assistant
 	touch $@
 
+# The plain-pipeline NLU model that docs/nlu-report.md compares against.
+$(BASELINE): $(VENV)/.installed nlu/baseline-config.yml $(shell find nlu/data -type f -name '*.yml')
+	$(RASA) train nlu --config nlu/baseline-config.yml --nlu nlu/data \
+	  --out models --fixed-model-name baseline
+	touch $@
+
 run: setup $(MODEL)
 	$(PY) -m stack run
 
@@ -49,8 +56,8 @@ conversation-tests: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --out results/conversations \
 	  --fail-on-prediction-errors
 
-nlu-eval: $(MODEL)
-	$(PY) -m nlu.evaluation --model $(MODEL) --report docs/nlu-report.md
+nlu-eval: $(MODEL) $(BASELINE)
+	$(PY) -m nlu.evaluation --model $(MODEL) --baseline $(BASELINE) --report docs/nlu-report.md
 
 integration: $(MODEL)
 	$(PY) -m pytest -m integration -q

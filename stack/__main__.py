@@ -31,6 +31,10 @@ def main() -> int:
         # without redis-server installed, the in-memory stores serve a single process.
         redis=os.environ.get("REDIS_URL") or ("local" if shutil.which("redis-server") else None),
         redis_port=int(os.environ.get("REDIS_PORT", "6379")),
+        gateway_port=int(os.environ.get("GATEWAY_PORT", "8080")),
+        voice_port=None
+        if os.environ.get("VOICE") == "off"
+        else int(os.environ.get("VOICE_PORT", "8300")),
         case_api_url=os.environ.get("CASE_API_URL") or None,
         **(
             {"auth_token": os.environ["RASA_AUTH_TOKEN"]}
@@ -46,6 +50,7 @@ def main() -> int:
         print(err, file=sys.stderr)
         return 1
     print(f"Ready. REST channel: {stack.rasa_url}/webhooks/rest/webhook")
+    print(f"Channel gateway (Telegram, Zalo webhooks): http://127.0.0.1:{config.gateway_port}")
     print(f"Logs: {config.run_dir / 'logs'}")
     try:
         if args.command == "run":

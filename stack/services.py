@@ -49,6 +49,10 @@ class StackConfig:
     redis_port: int = field(default_factory=free_port)
     auth_token: str = field(default_factory=lambda: secrets.token_hex(24))
     case_api_url: str | None = None  # set to use an external core API instead of ours
+    # The chat-channel gateway (Telegram, Zalo webhooks) and the voice service; off in tests,
+    # which start their own with fake Telegram/Zalo servers.
+    gateway_port: int | None = None
+    voice_port: int | None = None
 
 
 class Stack:
@@ -131,6 +135,26 @@ class Stack:
                 cwd=ROOT,
             )
             self.processes.append(self.outbox_worker)
+        self.gateway: ManagedProcess | None = None
+        if config.gateway_port is not None:
+            self.gateway = ManagedProcess(
+                "gateway",
+                local(commands.gateway("127.0.0.1", config.gateway_port)),
+                logs / "gateway.log",
+                env={**common_env, "RASA_URL": self.rasa_url},
+                cwd=ROOT,
+            )
+            self.processes.append(self.gateway)
+        self.voice: ManagedProcess | None = None
+        if config.voice_port is not None:
+            self.voice = ManagedProcess(
+                "voice",
+                local(commands.voice("127.0.0.1", config.voice_port)),
+                logs / "voice.log",
+                env=common_env,
+                cwd=ROOT,
+            )
+            self.processes.append(self.voice)
 
     def _rasa_process(self, name: str, port: int) -> ManagedProcess:
         argv = commands.rasa(
@@ -167,6 +191,13 @@ class Stack:
             if self.config.case_api_url is None:
                 waits.append(lambda: self.case_api.wait_http(f"{self.case_api_url}/health", 60))
             waits.append(lambda: self.actions.wait_http(f"{self.actions_url}/health", 120))
+            gateway, voice = self.gateway, self.voice
+            if gateway is not None:
+                url = f"http://127.0.0.1:{self.config.gateway_port}/health"
+                waits.append(lambda: gateway.wait_http(url, 60))
+            if voice is not None:
+                voice_url = f"http://127.0.0.1:{self.config.voice_port}/health"
+                waits.append(lambda: voice.wait_http(voice_url, 120))
             waits.append(
                 lambda: self.rasa.wait_http(
                     f"{self.rasa_url}/status?token={self.config.auth_token}",
