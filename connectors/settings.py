@@ -97,6 +97,19 @@ class GatewaySettings:
 
 
 @dataclass(frozen=True)
+class ConsoleSettings:
+    """The call-centre console: staff accounts, sessions and the core API's staff access."""
+
+    db_path: str = "var/console.sqlite3"
+    # Secure cookies need TLS; set CONSOLE_SECURE_COOKIES=1 behind the HTTPS proxy.
+    secure_cookies: bool = False
+    session_ttl_s: float = 8 * 3600.0
+    max_failed_logins: int = 10
+    lockout_s: float = 15 * 60.0
+    case_api_staff_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Runtime settings; every field has a default that works on a developer machine."""
 
@@ -118,6 +131,7 @@ class Settings:
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -140,6 +154,7 @@ class Settings:
             gateway=_gateway_from_env(),
             telegram=_telegram_from_env(),
             zalo=_zalo_from_env(),
+            console=_console_from_env(),
         )
 
     def secrets(self) -> list[str]:
@@ -151,6 +166,8 @@ class Settings:
             self.zalo.app_secret,
             self.zalo.access_token,
             self.zalo.refresh_token,
+            self.rasa_auth_token,
+            self.console.case_api_staff_token,
         ]
         return [value for value in values if value]
 
@@ -197,4 +214,16 @@ def _zalo_from_env() -> ZaloSettings:
         reply_window_s=_float_env("ZALO_REPLY_WINDOW", d.reply_window_s),
         reply_window_max=_int_env("ZALO_REPLY_WINDOW_MAX", d.reply_window_max),
         timeout_s=_float_env("ZALO_TIMEOUT", d.timeout_s),
+    )
+
+
+def _console_from_env() -> ConsoleSettings:
+    d = ConsoleSettings()
+    return ConsoleSettings(
+        db_path=_str_env("CONSOLE_DB") or d.db_path,
+        secure_cookies=(_str_env("CONSOLE_SECURE_COOKIES") or "0") in ("1", "true", "yes"),
+        session_ttl_s=_float_env("CONSOLE_SESSION_TTL", d.session_ttl_s),
+        max_failed_logins=_int_env("CONSOLE_MAX_FAILED_LOGINS", d.max_failed_logins),
+        lockout_s=_float_env("CONSOLE_LOCKOUT_S", d.lockout_s),
+        case_api_staff_token=_str_env("CASE_API_STAFF_TOKEN"),
     )

@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from connectors.console.service import Console
+from connectors.console.web import console_routes
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.dedup import Deduplicator
 from connectors.gateway.dispatcher import KeyedDispatcher
@@ -40,6 +42,7 @@ class Gateway:
 def build_gateway(
     settings: Settings,
     *,
+    console: Console | None = None,
     rasa_transport: httpx.AsyncBaseTransport | None = None,
     zalo_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Gateway:
@@ -47,6 +50,8 @@ def build_gateway(
     store = open_store(settings.redis_url)
     rasa = RasaClient(g.rasa_url, g.rasa_connect_timeout_s, g.rasa_read_timeout_s, rasa_transport)
     assistant = Assistant(rasa)
+    if console is not None:  # console hook: records every turn, routes held chats to staff
+        assistant = console.watch(assistant)
     dispatcher = KeyedDispatcher(g.user_queue_size, g.max_pending, g.max_concurrent_users)
     dedup = Deduplicator(store, g.dedup_ttl_s)
     gateway = Gateway(store=store, rasa=rasa, dispatcher=dispatcher)
@@ -99,9 +104,11 @@ async def zalo_webhook(request: Request) -> Response:
 
 
 def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None) -> Starlette:
+    console = Console.from_settings(settings)  # console hook (connectors/console)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        gateway = build_gateway(settings, **transports)
+        gateway = build_gateway(settings, console=console, **transports)
         app.state.gateway = gateway
         channels = [c for c in (gateway.telegram, gateway.zalo) if c is not None]
         for channel in channels:
@@ -126,4 +133,5 @@ def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None
         Route("/webhooks/telegram", telegram_webhook, methods=["POST"]),
         Route("/webhooks/zalo", zalo_webhook, methods=["POST"]),
     ]
+    routes += console_routes(console)  # console hook: staff pages and API under /console
     return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,188 @@
+"""Conversations as the console sees them, and the staff queue, in Redis.
+
+Every user message and bot reply passing through the gateway updates a small hash per
+conversation (channel, last message, state, waiting since, holder) and a bounded transcript;
+a version counter tells the live list that something changed. States: `bot` (the assistant
+answers), `waiting` (in the staff queue, the assistant still answers), `staff` (an agent holds
+it: the assistant is paused and the user's messages go to the console only).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from connectors.console import texts
+from connectors.gateway.redaction import redact
+
+CONV = "console:conv:"
+LOG = "console:log:"
+CONVS = "console:convs"
+QUEUE = "console:queue"
+VERSION = "console:version"
+TRANSCRIPT_MAX = 200
+LIST_MAX = 200
+MAX_TEXT = 4000
+
+# Atomic take-over: nobody else holds it (or the caller already does, or a supervisor
+# reassigns). KEYS: conv hash, queue; ARGV: agent, now, cid, may_reassign.
+_TAKE = """
+local holder = redis.call('HGET', KEYS[1], 'agent')
+if holder and holder ~= '' and holder ~= ARGV[1] and ARGV[4] ~= '1' then
+  return holder
+end
+redis.call('HSET', KEYS[1], 'state', 'staff', 'agent', ARGV[1], 'taken_at', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[3])
+return ''
+"""
+
+# Hand back only by the holder (or a supervisor). KEYS: conv hash; ARGV: agent, may_override.
+_RELEASE = """
+local holder = redis.call('HGET', KEYS[1], 'agent')
+if holder ~= ARGV[1] and ARGV[2] ~= '1' then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'state', 'bot', 'agent', '', 'waiting_since', '', 'fallbacks', '0')
+return 1
+"""
+
+
+def conversation_id(channel: str, user_id: str) -> str:
+    return f"{channel}:{user_id}"
+
+
+class Handover:
+    def __init__(self, redis: aioredis.Redis, clock: Callable[[], float] = time.time) -> None:
+        self._redis = redis
+        self._clock = clock
+        self._take = redis.register_script(_TAKE)
+        self._release = redis.register_script(_RELEASE)
+
+    async def _log(self, cid: str, who: str, text: str, **extra: str) -> None:
+        now = self._clock()
+        entry = json.dumps({"from": who, "text": text[:MAX_TEXT], "at": now, **extra})
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(LOG + cid, entry)
+            pipe.ltrim(LOG + cid, -TRANSCRIPT_MAX, -1)
+            pipe.hset(
+                CONV + cid,
+                mapping={"last_text": text[:MAX_TEXT], "last_from": who, "last_at": str(now)},
+            )
+            pipe.zadd(CONVS, {cid: now})
+            pipe.zremrangebyrank(CONVS, 0, -LIST_MAX - 1)
+            pipe.incr(VERSION)
+            await pipe.execute()
+
+    async def state(self, cid: str) -> str:
+        return str(await self._redis.hget(CONV + cid, "state") or "bot")
+
+    async def user_said(self, channel: str, user_id: str, text: str) -> str:
+        """Records the user's message; returns the state it found (the caller routes on it)."""
+        cid = conversation_id(channel, user_id)
+        text = mask_personal(text)
+        await self._redis.hsetnx(CONV + cid, "channel", channel)
+        await self._redis.hsetnx(CONV + cid, "user_id", user_id)
+        await self._redis.hsetnx(CONV + cid, "state", "bot")
+        await self._log(cid, "user", text)
+        return await self.state(cid)
+
+    async def bot_said(self, cid: str, replies: list[str]) -> int | None:
+        """Records the bot's replies; puts the conversation in the queue when the user asked
+        for a person or was not understood twice in a row. Returns the new queue position."""
+        for text in replies:
+            await self._log(cid, "bot", text)
+        if any(t.startswith(texts.REQUEST_HUMAN_PREFIX) for t in replies):
+            return await self.enqueue(cid)
+        if any(t.startswith(texts.FALLBACK_PREFIX) for t in replies):
+            if await self._redis.hincrby(CONV + cid, "fallbacks", 1) >= 2:
+                return await self.enqueue(cid)
+        elif replies:
+            await self._redis.hset(CONV + cid, "fallbacks", "0")
+        return None
+
+    async def enqueue(self, cid: str) -> int | None:
+        if await self.state(cid) != "bot":
+            return await self.position(cid)
+        now = self._clock()
+        await self._redis.hset(CONV + cid, mapping={"state": "waiting", "waiting_since": str(now)})
+        await self._redis.zadd(QUEUE, {cid: now}, nx=True)
+        await self._redis.incr(VERSION)
+        return await self.position(cid)
+
+    async def position(self, cid: str) -> int | None:
+        rank = await self._redis.zrank(QUEUE, cid)
+        return None if rank is None else int(rank) + 1
+
+    async def take(self, cid: str, agent: str, may_reassign: bool = False) -> str | None:
+        """None when the agent now holds the conversation, else the name of its holder."""
+        holder = await self._take(
+            keys=[CONV + cid, QUEUE],
+            args=[agent, str(self._clock()), cid, "1" if may_reassign else "0"],
+        )
+        await self._redis.incr(VERSION)
+        return str(holder) or None
+
+    async def release(self, cid: str, agent: str, may_override: bool = False) -> bool:
+        done = bool(
+            await self._release(keys=[CONV + cid], args=[agent, "1" if may_override else "0"])
+        )
+        await self._redis.zrem(QUEUE, cid)
+        await self._redis.incr(VERSION)
+        return done
+
+    async def note(self, cid: str, text: str) -> None:
+        """A message of the gateway's own (queue place, hand-over notices), shown as the bot's."""
+        await self._log(cid, "bot", text)
+
+    async def agent_said(self, cid: str, agent: str, text: str) -> None:
+        await self._log(cid, "agent", text, agent=agent)
+
+    async def holder(self, cid: str) -> str | None:
+        return str(await self._redis.hget(CONV + cid, "agent") or "") or None
+
+    async def info(self, cid: str) -> dict[str, Any] | None:
+        data = await self._redis.hgetall(CONV + cid)
+        if not data:
+            return None
+        return _view(cid, data)
+
+    async def version(self) -> int:
+        return int(await self._redis.get(VERSION) or 0)
+
+    async def conversations(self, limit: int = 100) -> list[dict[str, Any]]:
+        ids = [str(c) for c in await self._redis.zrevrange(CONVS, 0, limit - 1)]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for cid in ids:
+                pipe.hgetall(CONV + cid)
+            rows = await pipe.execute()
+        return [_view(cid, row) for cid, row in zip(ids, rows, strict=True) if row]
+
+    async def transcript(self, cid: str) -> list[dict[str, Any]]:
+        return [json.loads(item) for item in await self._redis.lrange(LOG + cid, 0, -1)]
+
+
+def mask_personal(text: str) -> str:
+    """Phone and ID numbers never reach the console's store; neither does an answer that is
+    just the four last phone digits (the status check's second factor)."""
+    return "••••" if text.strip().isdigit() and len(text.strip()) == 4 else redact(text, [])
+
+
+def _view(cid: str, data: dict[str, Any]) -> dict[str, Any]:
+    def number(name: str) -> float | None:
+        raw = data.get(name)
+        return float(raw) if raw else None
+
+    return {
+        "id": cid,
+        "channel": data.get("channel", cid.split(":", 1)[0]),
+        "state": data.get("state", "bot"),
+        "agent": data.get("agent") or None,
+        "last_text": data.get("last_text", ""),
+        "last_from": data.get("last_from", ""),
+        "last_at": number("last_at"),
+        "waiting_since": number("waiting_since"),
+    }

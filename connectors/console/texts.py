@@ -1,0 +1,26 @@
+"""What the console and the handover say, to citizens and to staff."""
+
+from __future__ import annotations
+
+# Said by the gateway to the citizen.
+QUEUED = (
+    "Bạn đang ở vị trí số {position} trong hàng chờ gặp cán bộ. "
+    "Cán bộ sẽ trả lời bạn ngay tại đây sớm nhất có thể."
+)
+TAKEN_OVER = "Cán bộ {agent} đang hỗ trợ bạn."
+HANDED_BACK = "Trợ lý ảo tiếp tục hỗ trợ bạn."
+
+# Beginnings of the assistant's own answers (bot/domain/core.yml) that the handover watches:
+# utter_request_human, and utter_default (not understood).
+REQUEST_HUMAN_PREFIX = "Dạ, tôi đã ghi nhận bạn muốn gặp cán bộ"
+FALLBACK_PREFIX = "Xin lỗi, tôi chưa hiểu ý bạn"
+
+# Shown to staff.
+LOGIN_FAILED = "Sai tên đăng nhập hoặc mật khẩu."
+LOGIN_LOCKED = "Tài khoản tạm khóa 15 phút vì nhập sai mật khẩu nhiều lần."
+CSRF_FAILED = "Phiên làm việc không hợp lệ (thiếu mã CSRF). Vui lòng tải lại trang."
+NOT_SIGNED_IN = "Vui lòng đăng nhập."
+FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
+HELD_BY_OTHER = "Cuộc trò chuyện đang do cán bộ khác hỗ trợ."
+NOT_HELD = "Bạn chưa nhận cuộc trò chuyện này."
+RASA_FAILED = "Không tạm dừng/tiếp tục được trợ lý ảo. Vui lòng thử lại."

@@ -1,0 +1,122 @@
+"""A throwaway redis-server and a console app on it, with Rasa and the core API faked through
+httpx.MockTransport; deliveries to non-Telegram/Zalo channels land on Redis lists."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from connectors.console.service import Console
+from connectors.console.web import console_routes
+from connectors.settings import ConsoleSettings, Settings
+from stack.processes import ManagedProcess, free_port
+
+PASSWORD = "mat-khau-rat-dai-123"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    logs = tmp_path_factory.mktemp("redis")
+    process = ManagedProcess(
+        "redis-server",
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(logs)],
+        logs / "redis.log",
+    )
+    process.start()
+    process.wait_tcp(port, 10)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.stop()
+
+
+@dataclass
+class Fakes:
+    rasa_events: list[tuple[str, str]] = field(default_factory=list)
+    staff_reads: list[tuple[str, str]] = field(default_factory=list)
+
+    def rasa(self, request: httpx.Request) -> httpx.Response:
+        assert request.url.params.get("token") == "rasa-token"
+        cid = request.url.path.split("/")[2]
+        self.rasa_events.append((cid, json.loads(request.content)["event"]))
+        return httpx.Response(200, json={"events": []})
+
+    def case_api(self, request: httpx.Request) -> httpx.Response:
+        assert request.headers["authorization"] == "Bearer staff-token"
+        staff = request.headers["x-staff-id"]
+        if request.url.path == "/audit":
+            items = [{"at": "t", "staff_id": s, "action": "read_status", "tracking_code": c}
+                     for s, c in self.staff_reads]
+            return httpx.Response(200, json={"items": items, "total": len(items)})
+        code = request.url.path.rsplit("/", 1)[1]
+        self.staff_reads.append((staff, code))
+        if code.endswith("9999"):
+            return httpx.Response(404, json={"error": "application_not_found"})
+        return httpx.Response(200, json={
+            "tracking_code": code, "procedure_name": "Cấp mã số mã vạch",
+            "stage_label": "Đang thẩm định", "applicant_phone_last4": "5678",
+        })
+
+
+@dataclass
+class ConsoleApp:
+    client: TestClient
+    console: Console
+    fakes: Fakes
+    redis: redis.Redis
+
+    def create_staff(self, username: str, role: str = "agent") -> None:
+        self.console.accounts.create(username, role, PASSWORD)
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        form = self.client.get("/console/login")
+        csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
+        return self.client.post(
+            "/console/login",
+            data={"username": username, "password": password, "csrf": csrf},
+            follow_redirects=False,
+        )
+
+    def csrf(self) -> str:
+        token: str = self.client.get("/console/api/me").json()["csrf"]
+        return token
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        return self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf()})
+
+
+@pytest.fixture
+def console_app(redis_url: str, tmp_path: Path) -> Iterator[ConsoleApp]:
+    sync = redis.Redis.from_url(redis_url, decode_responses=True)
+    sync.flushdb()
+    settings = replace(
+        Settings(),
+        redis_url=redis_url,
+        rasa_auth_token="rasa-token",
+        console=ConsoleSettings(
+            db_path=str(tmp_path / "console.sqlite3"), case_api_staff_token="staff-token"
+        ),
+    )
+    fakes = Fakes()
+    console = Console.from_settings(
+        settings,
+        rasa_transport=httpx.MockTransport(fakes.rasa),
+        case_api_transport=httpx.MockTransport(fakes.case_api),
+    )
+    assert console is not None
+    app = Starlette(routes=console_routes(console))
+    with TestClient(app, base_url="http://testserver") as client:
+        yield ConsoleApp(client, console, fakes, sync)
+    sync.close()
