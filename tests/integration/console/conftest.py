@@ -1,0 +1,55 @@
+"""The real gateway (with the console) between the fake Telegram server and the real stack,
+and a headless Debian Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stack.services import ROOT, Stack
+from tests.fakes.gateway import Gateway, start_gateway
+from tests.integration.channels.conftest import (  # noqa: F401 (fixtures)
+    channel_env,
+    fake_telegram,
+    fake_zalo,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts" / "console"
+AGENT, PASSWORD = "an.nguyen", "mat-khau-e2e-12345"
+
+
+@pytest.fixture(scope="session")
+def console_gateway(
+    stack: Stack, channel_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateway]:
+    db = tmp_path_factory.mktemp("console") / "console.sqlite3"
+    env = {**channel_env, "RASA_AUTH_TOKEN": stack.config.auth_token, "CONSOLE_DB": str(db),
+           "CASE_API_URL": stack.case_api_url}
+    subprocess.run(
+        [sys.executable, "-m", "connectors.console", "create-staff", "--username", AGENT,
+         "--role", "agent"],
+        input=PASSWORD + "\n", text=True, env=env, cwd=ROOT, check=True, capture_output=True,
+    )
+    running = start_gateway("console-gateway", env, tmp_path_factory.mktemp("console-logs"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
