@@ -81,6 +81,8 @@ class GatewaySettings:
     """The channel gateway: where it finds Rasa and how much work it accepts."""
 
     rasa_url: str = "http://localhost:5005"
+    # Several Rasa servers sharing Redis (RASA_URLS, comma-separated); rasa_url when empty.
+    rasa_urls: tuple[str, ...] = ()
     rasa_connect_timeout_s: float = 2.0
     # A turn takes ~0.3 s; past this the citizen gets an apology instead of silence.
     rasa_read_timeout_s: float = 10.0
@@ -94,6 +96,10 @@ class GatewaySettings:
     max_concurrent_users: int = 64
     # Zalo redelivers for about two hours; a day covers every retry.
     dedup_ttl_s: float = 24 * 3600.0
+
+    @property
+    def rasa_servers(self) -> tuple[str, ...]:
+        return self.rasa_urls or (self.rasa_url,)
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,8 @@ class Settings:
     redis_url: str | None = None
     # Rasa's internal HTTP API, used by the outbox worker to tell a conversation its file is in.
     rasa_url: str = "http://localhost:5005"
+    # Several Rasa servers sharing Redis (RASA_URLS, comma-separated); rasa_url when empty.
+    rasa_urls: tuple[str, ...] = ()
     rasa_auth_token: str | None = None
     max_attachment_bytes: int = 10 * 1024 * 1024
     # Outbox worker: a claimed job is retried after the lease if its worker died mid-attempt.
@@ -176,6 +184,11 @@ def _gateway_from_env() -> GatewaySettings:
     d = GatewaySettings()
     return GatewaySettings(
         rasa_url=(_str_env("RASA_URL") or d.rasa_url).rstrip("/"),
+        rasa_urls=tuple(
+            url.strip().rstrip("/")
+            for url in (_str_env("RASA_URLS") or "").split(",")
+            if url.strip()
+        ),
         rasa_connect_timeout_s=_float_env("RASA_CONNECT_TIMEOUT", d.rasa_connect_timeout_s),
         rasa_read_timeout_s=_float_env("RASA_READ_TIMEOUT", d.rasa_read_timeout_s),
         max_body_bytes=_int_env("GATEWAY_MAX_BODY_BYTES", d.max_body_bytes),

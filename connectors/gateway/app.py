@@ -48,7 +48,9 @@ def build_gateway(
 ) -> Gateway:
     g = settings.gateway
     store = open_store(settings.redis_url)
-    rasa = RasaClient(g.rasa_url, g.rasa_connect_timeout_s, g.rasa_read_timeout_s, rasa_transport)
+    rasa = RasaClient(
+        g.rasa_servers, g.rasa_connect_timeout_s, g.rasa_read_timeout_s, rasa_transport
+    )
     assistant = Assistant(rasa)
     if console is not None:  # console hook: records every turn, routes held chats to staff
         assistant = console.watch(assistant)
