@@ -12,11 +12,12 @@ import pytest
 
 from stack.services import ROOT, Stack
 from tests.fakes.gateway import Gateway, start_gateway
-from tests.integration.channels.conftest import (  # noqa: F401 (fixtures)
-    channel_env,
-    fake_telegram,
-    fake_zalo,
-)
+from tests.integration.channels import conftest as channels
+
+# The channel tests' session fixtures, shared rather than copied.
+fake_telegram = channels.fake_telegram
+fake_zalo = channels.fake_zalo
+channel_env = channels.channel_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
