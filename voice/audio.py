@@ -21,22 +21,37 @@ from voice.errors import AudioTooLargeError, InvalidAudioError
 
 SAMPLE_RATE = 16000
 _FIFO_SAMPLES = 160_000  # resample in 10 s blocks like decode_audio's grouping
+_PREFERRED_DECODERS = {"amrnb": "libopencore_amrnb", "amrwb": "libopencore_amrwb"}
+
+
+def _decoder(stream: av.audio.stream.AudioStream) -> av.audio.codeccontext.AudioCodecContext:
+    """The stream's own decoder, except for AMR (Zalo voice notes from many Android phones):
+    FFmpeg's native AMR decoder stops at comfort-noise frames ("not yet implemented"),
+    the bundled opencore one decodes them."""
+    preferred = _PREFERRED_DECODERS.get(stream.codec_context.name)
+    if preferred is None or preferred not in av.codecs_available:
+        return stream.codec_context
+    context = av.CodecContext.create(preferred, "r")
+    if not isinstance(context, av.audio.codeccontext.AudioCodecContext):
+        return stream.codec_context
+    context.sample_rate = stream.codec_context.sample_rate
+    context.layout = stream.codec_context.layout
+    return context
 
 
 def _frames(container: av.container.InputContainer) -> Iterator[av.AudioFrame]:
-    stream = next((s for s in container.streams if s.type == "audio"), None)
+    stream = next((s for s in container.streams.audio), None)
     if stream is None:
         raise InvalidAudioError("no audio stream in the upload")
-    decoded = container.decode(stream)
-    while True:
+    decoder = _decoder(stream)
+    for packet in container.demux(stream):
         try:
-            frame = next(decoded)
-        except StopIteration:
-            return
-        except av.error.InvalidDataError:
-            continue  # a damaged frame: skip it as decode_audio does
-        if isinstance(frame, av.AudioFrame):
-            yield frame
+            frames = decoder.decode(packet)
+        except (av.error.InvalidDataError, av.error.PatchWelcomeError):
+            continue  # a damaged or unsupported frame: skip it, as decode_audio skips the former
+        for frame in frames:
+            if isinstance(frame, av.AudioFrame):
+                yield frame
 
 
 def _decode_s16(data: bytes, limit: int, max_seconds: float) -> list[npt.NDArray[np.int16]]:
