@@ -69,8 +69,10 @@ integration: $(MODEL)
 
 test: lint typecheck validate unit conversation-tests nlu-eval integration
 
-bench: $(MODEL)
+bench: $(MODEL) voice-model
 	$(PY) -m benchmarks.turn_latency --report docs/benchmarks.md
+	$(PY) -m benchmarks.channels_bench --report docs/benchmarks.md
+	$(PY) benchmarks/voice_bench.py --out results/voice_bench.json
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements/lock.txt
