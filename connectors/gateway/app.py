@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from connectors.console.web import console_routes
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.dedup import Deduplicator
 from connectors.gateway.dispatcher import KeyedDispatcher
+from connectors.gateway.outbound import run_outbound
 from connectors.gateway.rasa_client import RasaClient
 from connectors.gateway.state import Store, open_store
 from connectors.settings import Settings
@@ -120,9 +122,18 @@ def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None
             [type(c).__name__ for c in channels] or "none",
             "Redis" if settings.redis_url else "memory (lost on restart)",
         )
+        stop_outbound = asyncio.Event()
+        outbound = (
+            asyncio.create_task(run_outbound(gateway, settings.redis_url, stop_outbound))
+            if settings.redis_url
+            else None
+        )
         try:
             yield
         finally:
+            stop_outbound.set()
+            if outbound is not None:
+                await outbound
             if not await gateway.dispatcher.drain(DRAIN_TIMEOUT_S):
                 log.warning("shutdown: some messages were still being processed")
             for channel in channels:
