@@ -15,8 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import documents, services
-from actions.procedure import find_procedure
-from connectors.case_api import CaseApiError
+from actions.procedure import find_procedure_or_apologize
 
 Component = dict[str, Any]
 
@@ -53,11 +52,7 @@ class ActionCheckDocuments(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        try:
-            record, events = await find_procedure(dispatcher, tracker, "check")
-        except CaseApiError:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
+        record, events = await find_procedure_or_apologize(dispatcher, tracker, "check")
         if record is None:
             return events
         components = record.get("components") or []

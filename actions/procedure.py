@@ -142,16 +142,23 @@ async def find_procedure(
     return None, [SlotSet("pending_topic", topic)]
 
 
+async def find_procedure_or_apologize(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+) -> tuple[Record | None, list[EventType]]:
+    """find_procedure, with the apology already sent when the catalogue cannot be read."""
+    try:
+        return await find_procedure(dispatcher, tracker, topic)
+    except CaseApiError as err:
+        logger.warning("procedure look-up failed: %s", type(err).__name__)
+        dispatcher.utter_message(response="utter_service_unavailable")
+        return None, []
+
+
 async def answer_procedure(
     dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
 ) -> list[EventType]:
     """Resolve which procedure the user means, then answer, ask back, or ask which one."""
-    try:
-        record, events = await find_procedure(dispatcher, tracker, topic)
-    except CaseApiError as err:
-        logger.warning("procedure answer failed: %s", type(err).__name__)
-        dispatcher.utter_message(response="utter_service_unavailable")
-        return []
+    record, events = await find_procedure_or_apologize(dispatcher, tracker, topic)
     if record is not None:
         render(dispatcher, record, topic)
     return events

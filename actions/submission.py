@@ -15,8 +15,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import applicant_fields as fields
 from actions import documents, formatting, services
-from actions.procedure import find_procedure
-from connectors.case_api import CaseApiError, CaseApiUnavailable, Rejected
+from actions.procedure import find_procedure_or_apologize
+from connectors.case_api import CaseApiUnavailable, Rejected
 from connectors.outbox import OutboxJob
 from connectors.settings import Settings
 from nlu.normalize import fold
@@ -80,11 +80,7 @@ class ActionStartSubmission(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        try:
-            record, events = await find_procedure(dispatcher, tracker, "submit")
-        except CaseApiError:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return []
+        record, events = await find_procedure_or_apologize(dispatcher, tracker, "submit")
         if record is None:
             return events
         components = record.get("components") or []

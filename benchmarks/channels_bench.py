@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from benchmarks.report import percentile, update_section
+from benchmarks.turn_latency import CONVERSATIONS
 from stack.services import Stack, StackConfig
 from tests.fakes.gateway import TELEGRAM_SECRET, gateway_env, start_gateway
 from tests.fakes.payloads import load
@@ -40,15 +41,6 @@ from tests.fakes.recorder import Call
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.zalo import FakeZalo
 
-DEMO_CODE = "000.00.17.G17-241219-0001"
-CONVERSATIONS = [
-    ["xin chào", "thủ tục đăng ký nhãn hiệu như thế nào?", "cần giấy tờ gì", "lệ phí bao nhiêu"],
-    ["cap ma so ma vach mat bao lau", "cảm ơn"],
-    [f"hồ sơ {DEMO_CODE} đến đâu rồi", "5678", "cảm ơn nhé"],
-    ["đăng ký sáng chế cần giấy tờ gì?", "thời hạn giải quyết bao lâu"],
-    ["giấy phép tiến hành công việc bức xạ nộp ở đâu", "phí thẩm định bao nhiêu", "tạm biệt"],
-    ["bạn là người hay máy", "cho tôi gặp cán bộ"],
-]
 BASELINE = "REST baseline"
 QUIET_S = 0.15  # a turn is complete once no further message arrives for this long
 TURN_TIMEOUT_S = 60.0
