@@ -71,6 +71,7 @@ test: lint typecheck validate unit conversation-tests nlu-eval integration
 
 bench: $(MODEL) voice-model
 	$(PY) -m benchmarks.turn_latency --report docs/benchmarks.md
+	$(PY) -m benchmarks.turn_profile --report docs/benchmarks.md
 	$(PY) -m benchmarks.channels_bench --report docs/benchmarks.md
 	$(PY) benchmarks/voice_bench.py --out results/voice_bench.json
 
