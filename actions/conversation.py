@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.procedure import answer_procedure, latest_entities
+from actions.status import STATUS_SLOTS_RESET
 from actions.submission import reset_form
 
 
@@ -45,9 +46,7 @@ class ActionCancel(Action):
             response="utter_submission_cancelled" if submitting else "utter_cancelled"
         )
         return [
-            SlotSet("tracking_code", None),
-            SlotSet("phone_last4", None),
-            SlotSet("status_outcome", None),
+            *STATUS_SLOTS_RESET,
             SlotSet("pending_topic", None),
             SlotSet("checklist_state", None),
             *reset_form(),

@@ -422,15 +422,21 @@ class ActionSubmitApplication(Action):
         return [*reset_form(), SlotSet("last_tracking_code", result.get("tracking_code"))]
 
 
+def submission_job(
+    tracker: Tracker, payload: dict[str, Any], key: str, record: dict[str, Any]
+) -> OutboxJob:
+    return OutboxJob(
+        id=key, payload=payload, sender_id=tracker.sender_id, procedure_name=record.get("name", "")
+    )
+
+
 async def queue_for_later(
     tracker: Tracker, payload: dict[str, Any], key: str, record: dict[str, Any]
 ) -> bool:
     outbox = services.outbox()
     if outbox is None:
         return False
-    job = OutboxJob(
-        id=key, payload=payload, sender_id=tracker.sender_id, procedure_name=record.get("name", "")
-    )
+    job = submission_job(tracker, payload, key, record)
     try:
         await outbox.enqueue(job)
     except Exception as err:
@@ -446,9 +452,7 @@ async def hand_to_staff(
     outbox = services.outbox()
     if outbox is None:
         return
-    job = OutboxJob(
-        id=key, payload=payload, sender_id=tracker.sender_id, procedure_name=record.get("name", "")
-    )
+    job = submission_job(tracker, payload, key, record)
     try:
         await outbox.hand_to_staff(job, reason)
     except Exception as err:
