@@ -4,7 +4,7 @@ N simulated citizens talk at once (mixed flows, status look-ups included). In th
 the same Rasa server's bare `/model/parse` is timed at the same concurrency, so the overhead
 of dialogue, actions and the core API shows as a ratio.
 
-Run: make bench   (or python -m benchmarks.turn_latency --users 20 --turns 400)
+Run: make bench   (or python -m benchmarks.turn_latency --users 20 --turns 400 [--store redis])
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ CONVERSATIONS = [
     ["bạn là người hay máy", "cho tôi gặp cán bộ"],
 ]
 PARSE_TEXTS = [turn for conversation in CONVERSATIONS for turn in conversation]
+# Rasa's in-memory stores (one process) or Redis tracker and lock stores (production).
+STORES = {
+    "memory": "in-memory tracker and lock store",
+    "redis": "Redis tracker and lock store (a local redis-server)",
+}
 # A citizen reads the answer and types the next message: 1 to 3 seconds on a phone.
 THINK_S = (1.0, 3.0)
 
@@ -66,11 +71,19 @@ async def citizen(
 
 
 async def parser(
-    http: httpx.AsyncClient, token: str, user: int, quota: list[int], latencies: list[float]
+    http: httpx.AsyncClient,
+    token: str,
+    user: int,
+    quota: list[int],
+    latencies: list[float],
+    think_s: tuple[float, float] = (0.0, 0.0),
 ) -> None:
+    """The baseline: bare parses of the same texts, with the same pauses as `citizen`."""
     rng = random.Random(user)
     while quota[0] > 0:
         quota[0] -= 1
+        if think_s[1] > 0:
+            await asyncio.sleep(rng.uniform(*think_s))
         started = time.perf_counter()
         response = await http.post(
             "/model/parse", params={"token": token}, json={"text": rng.choice(PARSE_TEXTS)}
@@ -91,6 +104,7 @@ async def measure(stack: Stack, users: int, turns: int) -> dict[str, dict[str, f
             ("turn", "sequential", 1, (0.0, 0.0)),
             ("parse", f"{users} users, no pause", users, (0.0, 0.0)),
             ("turn", f"{users} users, no pause", users, (0.0, 0.0)),
+            ("parse", f"{users} citizens, 1-3 s between messages", users, THINK_S),
             ("turn", f"{users} citizens, 1-3 s between messages", users, THINK_S),
         ]
         for kind, name, concurrency, think in scenarios:
@@ -99,7 +113,9 @@ async def measure(stack: Stack, users: int, turns: int) -> dict[str, dict[str, f
             started = time.perf_counter()
             if kind == "parse":
                 token = stack.config.auth_token
-                tasks = [parser(http, token, u, quota, latencies) for u in range(concurrency)]
+                tasks = [
+                    parser(http, token, u, quota, latencies, think) for u in range(concurrency)
+                ]
             else:
                 tasks = [citizen(http, u, quota, latencies, think) for u in range(concurrency)]
             await asyncio.gather(*tasks)
@@ -114,12 +130,16 @@ async def measure(stack: Stack, users: int, turns: int) -> dict[str, dict[str, f
     return results
 
 
-def render(results: dict[str, dict[str, float]], users: int, turns: int) -> str:
+def render(
+    results: dict[str, dict[str, float]], users: int, turns: int, store: str, load: str
+) -> str:
+    store_text = STORES[store]
     lines = [
-        "## Turn latency through the REST channel (issue 2)",
+        f"## Turn latency through the REST channel, {store_text} (issue 2)",
         "",
-        f"Command: `python -m benchmarks.turn_latency --users {users} --turns {turns}` "
-        f"(part of `make bench`), {os.cpu_count()} cores, in-memory tracker store.",
+        f"Command: `python -m benchmarks.turn_latency --users {users} --turns {turns} "
+        f"--store {store}` (part of `make bench`), {os.cpu_count()} cores, {store_text}; "
+        f"load average before the run (other work shares the machine): {load}.",
         "A turn is one citizen message through Rasa, the action server and the reference core API; "
         "the baseline is the same Rasa server's bare `/model/parse` in the same run.",
         "",
@@ -132,7 +152,9 @@ def render(results: dict[str, dict[str, float]], users: int, turns: int) -> str:
     seq_ratio = results["turn sequential"]["p50"] / results["parse sequential"]["p50"]
     busy = f"{users} users, no pause"
     busy_ratio = results[f"turn {busy}"]["p50"] / results[f"parse {busy}"]["p50"]
-    p95 = results[f"turn {users} citizens, 1-3 s between messages"]["p95"]
+    paced = f"{users} citizens, 1-3 s between messages"
+    p95 = results[f"turn {paced}"]["p95"]
+    p95_ratio = p95 / results[f"parse {paced}"]["p95"]
     lines += [
         "",
         f"- Full-turn p50 / bare-parse p50, one user at a time: **{seq_ratio:.2f}×** "
@@ -140,7 +162,8 @@ def render(results: dict[str, dict[str, float]], users: int, turns: int) -> str:
         f"with {users} users sending without pause (a saturation test, both queue): "
         f"{busy_ratio:.2f}×.",
         f"- Turn p95 with {users} concurrent citizens who pause 1–3 s between messages: "
-        f"**{p95:.0f} ms** (target < 250 ms).",
+        f"**{p95:.0f} ms** (target < 250 ms); {p95_ratio:.2f}× the p95 of bare parses sent "
+        "with the same pauses in the same run (how much of it is the machine's noise).",
         f"- Without pauses {users} users offer more turns than 2 cores serve "
         f"(~{results[f'turn {busy}']['per_s']:.0f} turns/s here), so latency there is queueing.",
     ]
@@ -151,17 +174,21 @@ def main() -> None:
     parser_ = argparse.ArgumentParser(description=__doc__)
     parser_.add_argument("--users", type=int, default=20)
     parser_.add_argument("--turns", type=int, default=400)
+    parser_.add_argument("--store", choices=sorted(STORES), default="memory")
     parser_.add_argument("--report", type=Path, default=Path("docs/benchmarks.md"))
     args = parser_.parse_args()
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory() as run_dir:
-        stack = Stack(StackConfig(run_dir=Path(run_dir), redis=None))
+        redis = "local" if args.store == "redis" else None
+        stack = Stack(StackConfig(run_dir=Path(run_dir), redis=redis))
         stack.start()
         try:
             results = asyncio.run(measure(stack, args.users, args.turns))
         finally:
             stack.stop()
-    body = render(results, args.users, args.turns)
-    update_section(args.report, "turn-latency", body)
+    body = render(results, args.users, args.turns, args.store, load)
+    section = "turn-latency" if args.store == "memory" else f"turn-latency-{args.store}"
+    update_section(args.report, section, body)
     print(body)
 
 
