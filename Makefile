@@ -70,7 +70,8 @@ integration: $(MODEL)
 test: lint typecheck validate unit conversation-tests nlu-eval integration
 
 bench: $(MODEL) voice-model
-	$(PY) -m benchmarks.turn_latency --report docs/benchmarks.md
+	$(PY) -m benchmarks.turn_latency --store memory --report docs/benchmarks.md
+	$(PY) -m benchmarks.turn_latency --store redis --report docs/benchmarks.md
 	$(PY) -m benchmarks.turn_profile --report docs/benchmarks.md
 	$(PY) -m benchmarks.channels_bench --report docs/benchmarks.md
 	$(PY) benchmarks/voice_bench.py --out results/voice_bench.json
