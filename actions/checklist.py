@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import documents, services
 from actions.procedure import find_procedure_or_apologize
+from actions.utterance import is_wordless
 
 Component = dict[str, Any]
 
@@ -115,7 +116,7 @@ class ValidateChecklistForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         state, components, _ = await state_and_components(tracker)
-        if value not in ("yes", "no"):
+        if value not in ("yes", "no") or is_wordless(tracker):
             return {"checklist_answer": None}
         index = int(state.get("index", 0))
         have = list(state.get("have", []))

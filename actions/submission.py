@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import applicant_fields as fields
 from actions import documents, formatting, services
 from actions.procedure import find_procedure_or_apologize
+from actions.utterance import is_wordless
 from connectors.case_api import CaseApiUnavailable, Rejected
 from connectors.outbox import OutboxJob
 from connectors.settings import Settings
@@ -240,7 +241,8 @@ class ValidateSubmissionForm(FormValidationAction):
     async def validate_submission_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if value in ("yes", "no"):
+        # Sending the application needs an explicit yes: a captionless photo is not one.
+        if value in ("yes", "no") and not is_wordless(tracker):
             return {"submission_confirmed": value}
         dispatcher.utter_message(response="utter_submission_needs_yes")
         return {"submission_confirmed": None}
