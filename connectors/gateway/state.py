@@ -99,7 +99,7 @@ class RedisStore:
         return bool(await self._redis.ping())
 
     async def aclose(self) -> None:
-        await self._redis.aclose()
+        await self._redis.close()  # redis-py 4.x: `aclose` came in 5.0
 
 
 class MemoryStore:
