@@ -30,7 +30,7 @@ async def test_the_intent_is_triggered_with_the_token_and_the_messages_delivered
             "zalo:1", "EXTERNAL_submission_accepted", {"tracking_code": "X"}
         )
     [request] = seen
-    assert request.url.raw_path.decode().startswith("/conversations/zalo%3A1/trigger_intent?")
+    assert request.url.raw_path.decode().startswith("/conversations/zalo:1/trigger_intent?")
     assert request.url.params["token"] == "secret"
     assert json.loads(request.content) == {
         "name": "EXTERNAL_submission_accepted",
