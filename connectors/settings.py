@@ -116,6 +116,30 @@ class ConsoleSettings:
 
 
 @dataclass(frozen=True)
+class VoiceSettings:
+    """The voice service (python -m voice) as the gateway reaches it; empty URL: voice off."""
+
+    # `make run` and the stack start the service on 8300 and pass VOICE_URL to the gateway;
+    # without it voice notes still reach the assistant, as attachments only.
+    url: str | None = None
+    connect_timeout_s: float = 1.0
+    # Whisper base takes ~1.5 s per utterance on 2 cores and a burst queues behind it; past
+    # this the citizen hears an apology rather than waiting on.
+    read_timeout_s: float = 20.0
+    # Zalo voice messages live on Zalo's CDN: fetched with these bounds (the voice service
+    # itself refuses more than 10 MB).
+    download_max_bytes: int = 10 * 1024 * 1024
+    download_timeout_s: float = 10.0
+    # Production refuses CDN URLs that resolve to private addresses; tests serve the audio
+    # from the local fake Zalo server and turn this on.
+    allow_private_downloads: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Runtime settings; every field has a default that works on a developer machine."""
 
@@ -140,6 +164,7 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -163,6 +188,7 @@ class Settings:
             telegram=_telegram_from_env(),
             zalo=_zalo_from_env(),
             console=_console_from_env(),
+            voice=_voice_from_env(),
         )
 
     def secrets(self) -> list[str]:
@@ -227,6 +253,20 @@ def _zalo_from_env() -> ZaloSettings:
         reply_window_s=_float_env("ZALO_REPLY_WINDOW", d.reply_window_s),
         reply_window_max=_int_env("ZALO_REPLY_WINDOW_MAX", d.reply_window_max),
         timeout_s=_float_env("ZALO_TIMEOUT", d.timeout_s),
+    )
+
+
+def _voice_from_env() -> VoiceSettings:
+    d = VoiceSettings()
+    url = _str_env("VOICE_URL")
+    return VoiceSettings(
+        url=url.rstrip("/") if url else None,
+        connect_timeout_s=_float_env("VOICE_CONNECT_TIMEOUT", d.connect_timeout_s),
+        read_timeout_s=_float_env("VOICE_READ_TIMEOUT", d.read_timeout_s),
+        download_max_bytes=_int_env("VOICE_DOWNLOAD_MAX_BYTES", d.download_max_bytes),
+        download_timeout_s=_float_env("VOICE_DOWNLOAD_TIMEOUT", d.download_timeout_s),
+        allow_private_downloads=(_str_env("VOICE_ALLOW_PRIVATE_DOWNLOADS") or "0")
+        in ("1", "true", "yes"),
     )
 
 
