@@ -370,6 +370,7 @@ def main() -> int:
     stt.decoding = chosen
     details = run_setting(stt, "chosen", chosen, clips, args.seeds[:1])[1]
     report["chosen"] = asdict(chosen)
+    report["details"]["chosen"] = details
     report["confidence"] = confidence_table(details)
     print("confidence", report["confidence"], flush=True)
     if not args.chosen_only:
