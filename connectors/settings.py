@@ -140,6 +140,20 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class KioskSettings:
+    """The reception kiosk page (/kiosk): how long a visitor may be silent, how much they say."""
+
+    # After this long without a touch or a word the screen and conversation are cleared.
+    idle_timeout_s: float = 90.0
+    # Elderly visitors: answers are read at the slower rate.
+    slow_speech: bool = True
+    # One utterance: MediaRecorder's Opus is ~4 KB/s, so these allow 16 kHz WAV as well.
+    max_audio_bytes: int = 1024 * 1024
+    max_audio_seconds: float = 20.0
+    max_text_chars: int = 500
+
+
+@dataclass(frozen=True)
 class Settings:
     """Runtime settings; every field has a default that works on a developer machine."""
 
@@ -165,6 +179,7 @@ class Settings:
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -189,6 +204,7 @@ class Settings:
             zalo=_zalo_from_env(),
             console=_console_from_env(),
             voice=_voice_from_env(),
+            kiosk=_kiosk_from_env(),
         )
 
     def secrets(self) -> list[str]:
@@ -279,4 +295,15 @@ def _console_from_env() -> ConsoleSettings:
         max_failed_logins=_int_env("CONSOLE_MAX_FAILED_LOGINS", d.max_failed_logins),
         lockout_s=_float_env("CONSOLE_LOCKOUT_S", d.lockout_s),
         case_api_staff_token=_str_env("CASE_API_STAFF_TOKEN"),
+    )
+
+
+def _kiosk_from_env() -> KioskSettings:
+    d = KioskSettings()
+    return KioskSettings(
+        idle_timeout_s=_float_env("KIOSK_IDLE_TIMEOUT", d.idle_timeout_s),
+        slow_speech=(_str_env("KIOSK_SLOW_SPEECH") or "1") in ("1", "true", "yes"),
+        max_audio_bytes=_int_env("KIOSK_MAX_AUDIO_BYTES", d.max_audio_bytes),
+        max_audio_seconds=_float_env("KIOSK_MAX_AUDIO_SECONDS", d.max_audio_seconds),
+        max_text_chars=_int_env("KIOSK_MAX_TEXT_CHARS", d.max_text_chars),
     )
