@@ -2,8 +2,8 @@
 
 Telegram voice notes arrive downloaded (`attachment.path`), Zalo audio messages as a URL on
 Zalo's CDN (`attachment.url`). The transcript is echoed back ("Tôi nghe được: …") so the
-citizen can correct it. An unsure transcript is not acted on: the citizen gets the echo with a
-"Đúng vậy" button whose payload is the transcript, so one tap asks the question, and anything
+citizen can correct it. An unsure transcript is not acted on: the citizen gets the echo with
+a confirm button whose payload is the transcript, so one tap asks the question, and anything
 typed instead is simply the next question. The transcript is never logged: it may hold phone
 digits or a citizen ID number.
 
@@ -35,7 +35,10 @@ CONFIRM = (
     "Có phải bạn muốn hỏi như vậy không? Nếu đúng, bạn bấm “{yes}”; nếu chưa đúng, bạn gõ "
     "câu hỏi hoặc gửi lại tin nhắn thoại giúp tôi nhé."
 )
-YES = "Đúng vậy"
+# Not a plain "Đúng vậy": on Zalo a tap is the title sent as text, and the offered title stays
+# mapped to its payload until the next buttons, so a citizen's own later "đúng vậy" must not
+# replay an old transcript.
+YES = "Đúng câu tôi hỏi"
 NOT_HEARD = (
     "Xin lỗi, tôi chưa nghe rõ tin nhắn thoại của bạn. Bạn vui lòng nói lại chậm và rõ hơn, "
     "hoặc gõ câu hỏi giúp tôi nhé."

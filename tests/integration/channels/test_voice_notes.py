@@ -5,8 +5,8 @@ Zalo AAC audio message on the fake Zalo CDN → gateway process → the real voi
 espeak-ng audio is hard on Whisper base (WER ~0.67, docs/voice-report.md), so the sentences
 are ones it transcribes the same way run after run. Most transcripts score under the 0.5
 confidence threshold and are asked back first; the helpers follow either path (echo and
-answer, or echo with "Đúng vậy" then the answer after the tap), and both paths are pinned
-down exactly in tests/channels/test_voice_notes_app.py.
+answer, or echo with the confirm button, then the answer after the tap), and both paths are
+pinned down exactly in tests/channels/test_voice_notes_app.py.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def telegram_texts(citizen: TelegramCitizen, start: int) -> list[str]:
 
 
 def telegram_voice_turn(citizen: TelegramCitizen, audio: bytes) -> tuple[str, str]:
-    """(the echo, the answer): taps "Đúng vậy" when the transcript is asked back."""
+    """(the echo, the answer): taps the confirm button when the transcript is asked back."""
     before = post_voice_note(citizen, audio)
     citizen.fake.wait_sent(citizen.user_id, before + 1, TURN_S)
     first = citizen.fake.sent_to(citizen.user_id)[before].params
