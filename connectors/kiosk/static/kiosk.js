@@ -103,6 +103,8 @@
         setState("idle");
         break;
       case "state":
+        // Whether the gateway is still on a turn (it refuses a second one meanwhile).
+        document.body.dataset.turn = message.state === "idle" ? "idle" : "busy";
         // The turn is over on the server while its answer may still be playing here.
         if (!(message.state === "idle" && !audio.paused)) setState(message.state);
         break;
@@ -221,15 +223,22 @@
     $("question").value = "";
     send({ type: "text", text });
   });
-  audio.addEventListener("playing", () => setState("speaking"));
-  audio.addEventListener("ended", () => setState("idle"));
-  // Touches keep the visitor's session; sent at most every 5 s.
-  document.addEventListener("pointerdown", () => {
-    if (Date.now() - lastActivity > 5000) {
+  // Touches and a playing answer keep the visitor's session (a long answer read slowly can
+  // outlast the idle timeout); the idle clock restarts when the answer has been heard.
+  function activity(force) {
+    if (force || Date.now() - lastActivity > 5000) {
       lastActivity = Date.now();
       send({ type: "activity" });
     }
+  }
+  audio.addEventListener("playing", () => setState("speaking"));
+  audio.addEventListener("timeupdate", () => activity(false));
+  audio.addEventListener("ended", () => {
+    setState("idle");
+    activity(true);
   });
+  document.addEventListener("pointerdown", () => activity(false));
+  $("question").addEventListener("input", () => activity(false));
   setState("offline");
   connect();
 })();
