@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
 
 from connectors.settings import Settings, VoiceSettings
 from connectors.voice_client import Heard, VoiceClient, VoiceRejected, VoiceUnavailable
+from stack.services import Stack, StackConfig
 
 SETTINGS = VoiceSettings(url="http://voice:8300")
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -160,3 +162,14 @@ def test_voice_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("VOICE_DOWNLOAD_MAX_BYTES", "lots")
     with pytest.raises(ValueError, match="VOICE_DOWNLOAD_MAX_BYTES"):
         Settings.from_env()
+
+
+def test_the_stack_gives_its_gateway_the_voice_url(tmp_path: Path) -> None:
+    """`make run` runs the voice service on 8300: its gateway must be told where."""
+    with_voice = Stack(
+        StackConfig(run_dir=tmp_path, redis=None, gateway_port=8080, voice_port=8300)
+    )
+    assert with_voice.gateway is not None and with_voice.voice is not None
+    assert with_voice.gateway.env["VOICE_URL"] == "http://127.0.0.1:8300"
+    without = Stack(StackConfig(run_dir=tmp_path, redis=None, gateway_port=8080))
+    assert without.gateway is not None and "VOICE_URL" not in without.gateway.env
