@@ -120,8 +120,11 @@ class TelegramConversations:
             return
         note = await self._voice.transcribe(attachment)
         await self._sender.send_replies(context.bot, message.chat_id, list(note.replies))
-        if note.text is not None:
-            inbound = Inbound(CHANNEL, str(message.from_user.id), note.text, (attachment,))
+        text = note.text
+        if text is None and message.caption and not any(r.buttons for r in note.replies):
+            text = message.caption  # the voice was not understood; the typed words still count
+        if text is not None:
+            inbound = Inbound(CHANNEL, str(message.from_user.id), text, (attachment,))
             await self._answer(context, message, inbound)
 
     async def on_other(self, update: Update, context: Context) -> None:

@@ -142,6 +142,20 @@ def test_telegram_bad_voice_notes_get_a_clear_answer_and_nothing_reaches_rasa(
     assert fakes["rasa"].messages_of(f"telegram:{user}") == []
 
 
+def test_telegram_caption_of_a_voice_note_that_was_not_understood_is_answered(
+    fakes: dict[str, Any],
+) -> None:
+    update = tg_update("telegram_voice.json", 3050, caption="giờ làm việc")
+    update["message"]["voice"].update(file_id="voice-3050", file_size=9)
+    fakes["telegram"].add_file("voice-3050", b"not audio", "voice/file_3050.oga")
+    assert post_tg(fakes["http"], update).status_code == 200
+    sent = fakes["telegram"].wait_sent(3050, 2)
+    assert [html.unescape(c.params["text"]) for c in sent] == [
+        v.NOT_AUDIO,
+        "Bạn nói: giờ làm việc",
+    ]
+
+
 # -- Zalo -------------------------------------------------------------------------------------
 
 
