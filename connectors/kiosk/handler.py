@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,12 +17,16 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.inbound import Inbound
+from connectors.gateway.state import Store
 from connectors.kiosk import protocol, render, texts
 from connectors.kiosk.session import CHANNEL, KioskSession, Recording
 from connectors.settings import KioskSettings
 from connectors.voice_client import VoiceClient, VoiceRejected, VoiceUnavailable
 
 log = logging.getLogger(__name__)
+# How often the visitor's inbox (staff replies from the console, the outbox's notices) is
+# read: one Redis LRANGE a second per kiosk.
+INBOX_POLL_S = 1.0
 
 
 class KioskConnection:
@@ -31,9 +36,11 @@ class KioskConnection:
         assistant: Assistant,
         voice: VoiceClient,
         settings: KioskSettings,
+        store: Store | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.ws, self.assistant, self.voice, self.settings = websocket, assistant, voice, settings
+        self.store = store
         self._new_session = (lambda: KioskSession(clock)) if clock else KioskSession
         self.session = self._new_session()
         self._turn: asyncio.Task[None] | None = None
@@ -69,10 +76,14 @@ class KioskConnection:
         try:
             while True:
                 remaining = self.settings.idle_timeout_s - self.session.idle_for()
+                wait = min(remaining, INBOX_POLL_S) if self.store is not None else remaining
                 try:
-                    message = await asyncio.wait_for(self.ws.receive(), max(remaining, 0.01))
+                    message = await asyncio.wait_for(self.ws.receive(), max(wait, 0.01))
                 except asyncio.TimeoutError:
-                    await self._idle()
+                    if self.session.idle_for() >= self.settings.idle_timeout_s:
+                        await self._idle()
+                    else:
+                        await self._inbox()
                     continue
                 if message["type"] == "websocket.disconnect":
                     return
@@ -96,6 +107,29 @@ class KioskConnection:
             return
         self.session = self._new_session()
         await self.send({"type": "reset"})
+
+    async def _inbox(self) -> None:
+        """Messages for this visitor from staff (after "Gặp cán bộ", the console's agent
+        answers here) or from the outbox worker: shown, and read aloud when nothing else is."""
+        assert self.store is not None
+        session = self.session
+        try:
+            entries = await self.store.list_all(f"inbox:{session.conversation_id}")
+        except Exception:  # Redis trouble: the visitor can still talk to the assistant
+            log.warning("kiosk: reading the inbox failed", exc_info=True)
+            return
+        fresh, session.inbox_seen = entries[session.inbox_seen :], len(entries)
+        for entry in fresh:
+            try:
+                text = json.loads(entry).get("text")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(text, str) and text.strip():
+                session.touch()
+                reply = {"blocks": render.blocks(text), "buttons": []}
+                await self.send({"type": "answer", "replies": [reply], "from": "staff"})
+                if not self.busy:
+                    self._start(self._speak(text))
 
     @property
     def busy(self) -> bool:
@@ -251,8 +285,11 @@ class KioskConnection:
         replies = await self.assistant.turn(inbound)
         if session is not self.session:
             return  # reset while Rasa was thinking: the answer belongs to the last visitor
+        shown = render.answer(replies)
+        if not shown:
+            return  # staff hold the conversation: their reply comes through the inbox
         session.offered = {b.payload for r in replies for b in r.buttons}
-        await self.send({"type": "answer", "replies": render.answer(replies)})
+        await self.send({"type": "answer", "replies": shown})
         await self._speak(render.speech(replies))
 
     async def _speak(self, text: str) -> None:

@@ -33,6 +33,8 @@ class KioskSession:
     # The transcript waiting for "Đúng rồi" / "Không phải".
     pending_confirm: str | None = None
     recording: Recording | None = None
+    # Entries of inbox:<conversation_id> already shown.
+    inbox_seen: int = 0
 
     def __post_init__(self) -> None:
         self.touch()

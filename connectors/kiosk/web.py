@@ -68,8 +68,10 @@ class Kiosk:
         if not same_origin(websocket):
             await websocket.close(code=1008)
             return
-        assistant = websocket.app.state.gateway.assistant
-        await KioskConnection(websocket, assistant, self.voice, self.settings.kiosk).run()
+        gateway = websocket.app.state.gateway
+        await KioskConnection(
+            websocket, gateway.assistant, self.voice, self.settings.kiosk, gateway.store
+        ).run()
 
     async def aclose(self) -> None:
         await self.voice.aclose()

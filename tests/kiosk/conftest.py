@@ -17,11 +17,13 @@ from starlette.testclient import TestClient
 
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.rasa_client import RasaClient
+from connectors.gateway.state import MemoryStore
 from connectors.kiosk.web import Kiosk, kiosk_routes
 from connectors.settings import KioskSettings, Settings, VoiceSettings
 
 MP3 = b"ID3\x03\x00fake-mp3-bytes"
 CHECKLIST = "Bạn cần chuẩn bị:\n• Tờ khai <b>đậm</b>\n• Mẫu nhãn\n1. Nộp hồ sơ\n2. Nhận kết quả"
+SILENT = "câu hỏi khi cán bộ đang giữ cuộc trò chuyện"  # the fake Rasa answers nothing
 CHOICE = {"title": "Đăng ký nhãn hiệu", "payload": '/choose_procedure{"code": "1.001"}'}
 
 
@@ -34,11 +36,14 @@ class Fakes:
     tts_calls: list[dict[str, Any]] = field(default_factory=list)
     rasa_delay_s: float = 0.0
     tts_status: int = 200
+    store: MemoryStore = field(default_factory=MemoryStore)
 
     async def rasa(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         self.rasa_calls.append(body)
         await asyncio.sleep(self.rasa_delay_s)
+        if body["message"] == SILENT:
+            return httpx.Response(200, json=[])
         return httpx.Response(
             200, json=[{"text": CHECKLIST}, {"text": "Bác chọn:", "buttons": [CHOICE]}]
         )
@@ -83,7 +88,7 @@ def kiosk_app(fakes: Fakes, kiosk_settings: KioskSettings) -> Starlette:
     kiosk = Kiosk(settings, voice_transport=httpx.MockTransport(fakes.voice))
     rasa = RasaClient("http://rasa.test", 1.0, 5.0, httpx.MockTransport(fakes.rasa))
     app = Starlette(routes=kiosk_routes(kiosk))
-    app.state.gateway = SimpleNamespace(assistant=Assistant(rasa))
+    app.state.gateway = SimpleNamespace(assistant=Assistant(rasa), store=fakes.store)
     return app
 
 

@@ -10,12 +10,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from anyio import run as anyio_run
 from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from connectors.kiosk import texts
 from connectors.settings import KioskSettings
-from tests.kiosk.conftest import CHOICE, MP3, Fakes, kiosk_app
+from tests.kiosk.conftest import CHOICE, MP3, SILENT, Fakes, kiosk_app
 
 WEBM = "audio/webm;codecs=opus"
 
@@ -262,3 +263,34 @@ def test_page_and_assets_are_served_with_a_strict_policy(client: TestClient) -> 
         assert response.status_code == 200 and response.headers["content-type"].startswith(kind)
         assert response.headers["x-content-type-options"] == "nosniff"
     assert client.get("/kiosk/../settings.py").status_code == 404
+
+
+def test_staff_replies_reach_the_visitor_and_are_read_aloud(
+    client: TestClient, fakes: Fakes
+) -> None:
+    with connect(client) as ws:
+        ready(ws)
+        ws.send_json({"type": "handover"})
+        until_idle(ws)
+        (call,) = fakes.rasa_calls
+        inbox = f"inbox:{call['sender']}"
+        staff = {"text": "Chào bác, cán bộ <i>Lan</i> đây ạ.", "from": "staff", "at": 1.0}
+        anyio_run(fakes.store.push, inbox, json.dumps(staff, ensure_ascii=False), 500)
+        anyio_run(fakes.store.push, inbox, "not json", 500)
+        frames = until_idle(ws)
+    (shown,) = of_type(frames, "answer")
+    assert shown["from"] == "staff"
+    assert shown["replies"][0]["blocks"] == [{"kind": "p", "text": staff["text"]}]
+    assert MP3 in frames
+    assert fakes.tts_calls[-1]["text"] == staff["text"]
+
+
+def test_no_reply_leaves_the_screen_as_it_was(client: TestClient, fakes: Fakes) -> None:
+    """While staff hold the conversation the assistant says nothing: no empty answer frame
+    that would wipe the staff's last message from the screen, and nothing spoken."""
+    with connect(client) as ws:
+        ready(ws)
+        ws.send_json({"type": "text", "text": SILENT})
+        frames = until_idle(ws)
+    assert frames == [{"type": "state", "state": "processing"}, {"type": "state", "state": "idle"}]
+    assert fakes.tts_calls == []
