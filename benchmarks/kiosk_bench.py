@@ -139,14 +139,14 @@ async def typed_turn(url: str, text: str) -> float:
 
 
 def bare_transcribe(model: Any, audio: bytes) -> float:
-    """Seconds for what a caller would write without our layers: faster-whisper on the bytes."""
+    """Seconds for what a caller would write without our layers: faster-whisper on the bytes,
+    with the service's own decoding options (voice/decoding.py) so only our layers differ."""
     from voice.config import SttSettings
+    from voice.decoding import DecodingOptions
 
-    settings = SttSettings.from_env()
+    options = DecodingOptions(beam_size=SttSettings.from_env().beam_size).kwargs()
     t0 = time.perf_counter()
-    segments, _ = model.transcribe(
-        io.BytesIO(audio), language="vi", vad_filter=True, beam_size=settings.beam_size
-    )
+    segments, _ = model.transcribe(io.BytesIO(audio), language="vi", vad_filter=True, **options)
     " ".join(s.text for s in segments)  # the generator decodes as it is consumed
     return time.perf_counter() - t0
 

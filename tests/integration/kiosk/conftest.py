@@ -1,6 +1,6 @@
-"""The kiosk against the real stack: the voice service (Whisper base, espeak-ng offline voice)
-and a gateway process pointed at it, plus headless Debian Chromium whose microphone plays a
-WAV made by espeak-ng at setup."""
+"""The kiosk against the real stack: the voice service (Whisper base, espeak-ng offline
+voice; the channel tests' fixture) and a gateway process pointed at it, plus headless Debian
+Chromium whose microphone plays a WAV made by espeak-ng at setup."""
 
 from __future__ import annotations
 
@@ -16,12 +16,17 @@ import pytest
 
 from stack.processes import ManagedProcess, free_port
 from stack.services import ROOT, Stack
+from tests.integration.channels import conftest as channels
 from voice.corpus import speak_to_wav
+
+# The voice service fixture of the channel tests (offline voice, Google unreachable).
+voice_url = channels.voice_url
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "kiosk"
 IDLE_S = 6.0  # KIOSK_IDLE_TIMEOUT of the test gateway (90 s in production)
-# Spoken into the fake microphone; a domain question that Whisper base hears well enough.
+# Spoken into the fake microphone (Whisper base often mishears espeak-ng: the test accepts
+# an ask-back and confirms it).
 QUESTION = "Lệ phí đăng ký mã số mã vạch là bao nhiêu tiền"
 LEAD_S, TAIL_S = 0.4, 1.0  # silence around the question in the WAV
 
@@ -36,7 +41,6 @@ class Utterance:
 class KioskSite:
     url: str
     gateway: ManagedProcess
-    voice: ManagedProcess
 
 
 def _require(tool: str) -> None:
@@ -64,22 +68,16 @@ def utterance(tmp_path_factory: pytest.TempPathFactory) -> Utterance:
 
 
 @pytest.fixture(scope="session")
-def kiosk_site(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskSite]:
+def kiosk_site(
+    stack: Stack, voice_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[KioskSite]:
+    """A gateway process with the kiosk's idle timeout shortened, voice on."""
     assert stack.redis_url
     work = tmp_path_factory.mktemp("kiosk-site")
-    voice_port, gateway_port = free_port(), free_port()
-    # Offline voice only (espeak-ng): nothing may reach Google from a test.
-    voice = ManagedProcess(
-        "voice",
-        [sys.executable, "-m", "voice", "--port", str(voice_port)],
-        work / "voice.log",
-        env={"PYTHONPATH": str(ROOT), "VOICE_TTS_ONLINE": "0",
-             "VOICE_TTS_CACHE_DIR": str(work / "tts-cache")},
-        cwd=ROOT,
-    )  # fmt: skip
+    port = free_port()
     gateway = ManagedProcess(
         "kiosk-gateway",
-        [sys.executable, "-m", "connectors.gateway", "--port", str(gateway_port)],
+        [sys.executable, "-m", "connectors.gateway", "--port", str(port)],
         work / "gateway.log",
         env={
             "PYTHONPATH": str(ROOT),
@@ -89,21 +87,18 @@ def kiosk_site(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "CASE_API_URL": stack.case_api_url,
             "CONSOLE_DB": str(work / "console.sqlite3"),
             "GATEWAY_MEDIA_DIR": str(work / "media"),
-            "VOICE_URL": f"http://127.0.0.1:{voice_port}",
+            "VOICE_URL": voice_url,
             "KIOSK_IDLE_TIMEOUT": str(IDLE_S),
         },
         cwd=ROOT,
     )
-    url = f"http://127.0.0.1:{gateway_port}"
+    url = f"http://127.0.0.1:{port}"
     try:
-        voice.start()
         gateway.start()
         gateway.wait_http(f"{url}/health", 60)
-        voice.wait_http(f"http://127.0.0.1:{voice_port}/health", 180)
-        yield KioskSite(url, gateway, voice)
+        yield KioskSite(url, gateway)
     finally:
         gateway.stop()
-        voice.stop()
 
 
 @pytest.fixture(scope="session")
