@@ -111,6 +111,16 @@ def test_typing_a_candidate_button_and_markup_shown_as_text(page: Any) -> None:
     wait_played(page, played)
 
 
+def test_documents_answer_is_a_large_list(page: Any) -> None:
+    page.fill("#question", "thủ tục cấp mã số mã vạch cần những giấy tờ gì")
+    page.click("#send")
+    assert answer_text(page)
+    items = page.locator("#answer ol.steps li, #answer ul.ticks li")
+    assert items.count() >= 2, page.inner_text("#answer")
+    assert float(page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")) >= 24
+    page.screenshot(path=str(ARTIFACTS / "4b-documents.png"), full_page=True)
+
+
 def test_handover_button_asks_for_a_person(page: Any) -> None:
     page.click("#handover")
     until(page, "() => document.querySelector('#answer').innerText.includes('gặp cán bộ')")
