@@ -130,7 +130,7 @@ def test_handover_button_asks_for_a_person(page: Any) -> None:
 
 
 def test_idle_visitor_screen_is_cleared(page: Any) -> None:
-    page.fill("#question", "xin chào")  # a short answer: little audio to wait through
+    page.fill("#question", "cảm ơn nhé")  # a short answer: little audio to wait through
     page.click("#send")
     assert answer_text(page)
     wait_played(page)
