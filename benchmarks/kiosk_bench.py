@@ -13,7 +13,7 @@ the same audio in this process (same model folder, threads, beam and VAD as the 
 Also reported: the split at the "heard" frame (speech recognition done), the voice process's
 resident memory, and the machine's load average.
 
-Run: python -m benchmarks.kiosk_bench [--rounds 1]
+Run: python -m benchmarks.kiosk_bench [--rounds 1] [--report docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ def report(run: Run, memory: dict[str, float], load: tuple[float, float], rounds
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.kiosk_bench")
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if shutil.which("ffmpeg") is None or shutil.which("espeak-ng") is None:
         raise SystemExit("the kiosk benchmark needs ffmpeg and espeak-ng")
@@ -274,7 +274,7 @@ def main() -> int:
         finally:
             stack.stop()
     body = report(run, memory, (load_before, load_after), args.rounds)
-    update_section(args.out, SECTION, body)
+    update_section(args.report, SECTION, body)
     print(body)
     return 0 if run.samples else 1
 
