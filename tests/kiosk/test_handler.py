@@ -294,3 +294,17 @@ def test_no_reply_leaves_the_screen_as_it_was(client: TestClient, fakes: Fakes) 
         frames = until_idle(ws)
     assert frames == [{"type": "state", "state": "processing"}, {"type": "state", "state": "idle"}]
     assert fakes.tts_calls == []
+
+
+def test_recording_longer_than_the_limit_is_refused(
+    fakes: Fakes, kiosk_settings: KioskSettings
+) -> None:
+    short = replace(kiosk_settings, max_audio_seconds=0.1)
+    with TestClient(kiosk_app(fakes, short)) as client, connect(client) as ws:
+        ready(ws)
+        ws.send_json({"type": "audio_start", "mime": WEBM})
+        ws.send_bytes(b"sure")
+        time.sleep(1.3)  # the limit plus the 1 s allowed for the last chunk's travel
+        ws.send_json({"type": "audio_end"})
+        assert ws.receive_json() == {"type": "notice", "text": texts.TOO_LONG.format(seconds=0)}
+    assert fakes.stt_calls == []
