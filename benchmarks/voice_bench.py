@@ -282,8 +282,16 @@ def intent_agreement(
             reply.raise_for_status()
             return str(reply.json()["intent"]["name"])
 
-        same = sum(parse(c.text) == parse(transcripts[c.key]) for c in clips)
-    return {"utterances": len(clips), "same_intent_share": round(same / len(clips), 3)}
+        pairs = {c.key: (parse(c.text), parse(transcripts[c.key])) for c in clips}
+    same = sum(ref == hyp for ref, hyp in pairs.values())
+    return {
+        "utterances": len(clips),
+        "same_intent_share": round(same / len(clips), 3),
+        "per_utterance": {
+            key: {"text_intent": ref, "transcript_intent": hyp, "hyp": transcripts[key]}
+            for key, (ref, hyp) in pairs.items()
+        },
+    }
 
 
 def tts_latency(workdir: Path, repeats: int = 3) -> dict[str, Any]:
@@ -331,6 +339,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="overhead rounds over 2–6 s clips")
     parser.add_argument("--skip-service", action="store_true", help="skip the memory check")
     parser.add_argument("--tts-only", action="store_true", help="only the TTS latency part")
+    parser.add_argument(
+        "--chosen-only",
+        action="store_true",
+        help="only the default decoding setting, once (no matrix, no overhead comparison)",
+    )
     parser.add_argument("--nlu-url")
     parser.add_argument("--nlu-token")
     args = parser.parse_args()
@@ -347,7 +360,7 @@ def main() -> int:
     report: dict[str, Any] = {"utterances": len(clips), "settings": [], "details": {}}
     report["tts_latency"] = tts_report
     for name, options in settings_matrix().items():
-        if args.settings and name not in args.settings:
+        if args.chosen_only or (args.settings and name not in args.settings):
             continue
         row, details = run_setting(stt, name, options, clips, args.seeds)
         report["settings"].append(asdict(row))
@@ -357,17 +370,22 @@ def main() -> int:
     stt.decoding = chosen
     details = run_setting(stt, "chosen", chosen, clips, args.seeds[:1])[1]
     report["chosen"] = asdict(chosen)
+    report["details"]["chosen"] = details
     report["confidence"] = confidence_table(details)
     print("confidence", report["confidence"], flush=True)
-    report["overhead"] = overhead(stt, clips, args.rounds)
-    print("overhead", report["overhead"], flush=True)
+    if not args.chosen_only:
+        report["overhead"] = overhead(stt, clips, args.rounds)
+        print("overhead", report["overhead"], flush=True)
     if not args.skip_service:
         report["service_memory"] = service_memory(clips[:12])
         print("service memory", report["service_memory"], flush=True)
     if args.nlu_url:
         transcripts = {d["key"]: d["hyp"] for d in details}
         report["intent"] = intent_agreement(args.nlu_url, args.nlu_token, clips, transcripts)
-        print("intent", report["intent"], flush=True)
+        intent = report["intent"]
+        print("intent", intent["same_intent_share"], f"of {intent['utterances']}", flush=True)
+        for key, row in intent["per_utterance"].items():
+            print(f"  {key:22s} {row['text_intent']:28s} {row['transcript_intent']}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -116,6 +116,44 @@ class ConsoleSettings:
 
 
 @dataclass(frozen=True)
+class VoiceSettings:
+    """The voice service (python -m voice) as the gateway reaches it; empty URL: voice off."""
+
+    # `make run` and the stack start the service on 8300 and pass VOICE_URL to the gateway;
+    # without it voice notes still reach the assistant, as attachments only.
+    url: str | None = None
+    connect_timeout_s: float = 1.0
+    # Whisper base takes ~1.5 s per utterance on 2 cores and a burst queues behind it; past
+    # this the citizen hears an apology rather than waiting on.
+    read_timeout_s: float = 20.0
+    # Zalo voice messages live on Zalo's CDN: fetched with these bounds (the voice service
+    # itself refuses more than 10 MB).
+    download_max_bytes: int = 10 * 1024 * 1024
+    download_timeout_s: float = 10.0
+    # Production refuses CDN URLs that resolve to private addresses; tests serve the audio
+    # from the local fake Zalo server and turn this on.
+    allow_private_downloads: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    """The reception kiosk page (/kiosk): how long a visitor may be silent, how much they say."""
+
+    # After this long without a touch or a word the screen and conversation are cleared.
+    idle_timeout_s: float = 90.0
+    # Elderly visitors: answers are read at the slower rate.
+    slow_speech: bool = True
+    # One utterance: MediaRecorder's Opus is ~4 KB/s, so these allow 16 kHz WAV as well.
+    max_audio_bytes: int = 1024 * 1024
+    max_audio_seconds: float = 20.0
+    max_text_chars: int = 500
+
+
+@dataclass(frozen=True)
 class Settings:
     """Runtime settings; every field has a default that works on a developer machine."""
 
@@ -140,6 +178,8 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -163,6 +203,8 @@ class Settings:
             telegram=_telegram_from_env(),
             zalo=_zalo_from_env(),
             console=_console_from_env(),
+            voice=_voice_from_env(),
+            kiosk=_kiosk_from_env(),
         )
 
     def secrets(self) -> list[str]:
@@ -230,6 +272,20 @@ def _zalo_from_env() -> ZaloSettings:
     )
 
 
+def _voice_from_env() -> VoiceSettings:
+    d = VoiceSettings()
+    url = _str_env("VOICE_URL")
+    return VoiceSettings(
+        url=url.rstrip("/") if url else None,
+        connect_timeout_s=_float_env("VOICE_CONNECT_TIMEOUT", d.connect_timeout_s),
+        read_timeout_s=_float_env("VOICE_READ_TIMEOUT", d.read_timeout_s),
+        download_max_bytes=_int_env("VOICE_DOWNLOAD_MAX_BYTES", d.download_max_bytes),
+        download_timeout_s=_float_env("VOICE_DOWNLOAD_TIMEOUT", d.download_timeout_s),
+        allow_private_downloads=(_str_env("VOICE_ALLOW_PRIVATE_DOWNLOADS") or "0")
+        in ("1", "true", "yes"),
+    )
+
+
 def _console_from_env() -> ConsoleSettings:
     d = ConsoleSettings()
     return ConsoleSettings(
@@ -239,4 +295,15 @@ def _console_from_env() -> ConsoleSettings:
         max_failed_logins=_int_env("CONSOLE_MAX_FAILED_LOGINS", d.max_failed_logins),
         lockout_s=_float_env("CONSOLE_LOCKOUT_S", d.lockout_s),
         case_api_staff_token=_str_env("CASE_API_STAFF_TOKEN"),
+    )
+
+
+def _kiosk_from_env() -> KioskSettings:
+    d = KioskSettings()
+    return KioskSettings(
+        idle_timeout_s=_float_env("KIOSK_IDLE_TIMEOUT", d.idle_timeout_s),
+        slow_speech=(_str_env("KIOSK_SLOW_SPEECH") or "1") in ("1", "true", "yes"),
+        max_audio_bytes=_int_env("KIOSK_MAX_AUDIO_BYTES", d.max_audio_bytes),
+        max_audio_seconds=_float_env("KIOSK_MAX_AUDIO_SECONDS", d.max_audio_seconds),
+        max_text_chars=_int_env("KIOSK_MAX_TEXT_CHARS", d.max_text_chars),
     )

@@ -141,7 +141,7 @@ class Stack:
                 "gateway",
                 local(commands.gateway("127.0.0.1", config.gateway_port)),
                 logs / "gateway.log",
-                env={**common_env, "RASA_URL": self.rasa_url},
+                env={**common_env, "RASA_URL": self.rasa_url, **self.voice_env()},
                 cwd=ROOT,
             )
             self.processes.append(self.gateway)
@@ -155,6 +155,12 @@ class Stack:
                 cwd=ROOT,
             )
             self.processes.append(self.voice)
+
+    def voice_env(self) -> dict[str, str]:
+        """VOICE_URL for the gateway when this stack runs the voice service (else voice off)."""
+        if self.config.voice_port is None:
+            return {}
+        return {"VOICE_URL": f"http://127.0.0.1:{self.config.voice_port}"}
 
     def _rasa_process(self, name: str, port: int) -> ManagedProcess:
         argv = commands.rasa(

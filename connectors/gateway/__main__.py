@@ -29,8 +29,10 @@ def main() -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=20,
-        # No websockets here, and Rasa pins an old `websockets` that uvicorn's detection trips on.
-        ws="none",
+        # The kiosk's WebSocket. wsproto, because Rasa pins an old `websockets` that uvicorn's
+        # auto-detection trips on; frames over one utterance's audio are refused by uvicorn.
+        ws="wsproto",
+        ws_max_size=settings.kiosk.max_audio_bytes + 64 * 1024,
     )
 
 

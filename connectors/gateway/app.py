@@ -12,7 +12,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from connectors.console.service import Console
 from connectors.console.web import console_routes
@@ -22,6 +22,7 @@ from connectors.gateway.dispatcher import KeyedDispatcher
 from connectors.gateway.outbound import run_outbound
 from connectors.gateway.rasa_client import RasaClient
 from connectors.gateway.state import Store, open_store
+from connectors.kiosk.web import Kiosk, kiosk_routes
 from connectors.settings import Settings
 from connectors.telegram.channel import TelegramChannel
 from connectors.zalo.channel import ZaloChannel
@@ -37,6 +38,7 @@ class Gateway:
     store: Store
     rasa: RasaClient
     dispatcher: KeyedDispatcher
+    assistant: Assistant | None = None  # the kiosk's turns go through it too
     telegram: TelegramChannel | None = None
     zalo: ZaloChannel | None = None
 
@@ -58,7 +60,7 @@ def build_gateway(
         assistant = console.watch(assistant)
     dispatcher = KeyedDispatcher(g.user_queue_size, g.max_pending, g.max_concurrent_users)
     dedup = Deduplicator(store, g.dedup_ttl_s)
-    gateway = Gateway(store=store, rasa=rasa, dispatcher=dispatcher)
+    gateway = Gateway(store=store, rasa=rasa, dispatcher=dispatcher, assistant=assistant)
     if settings.telegram.enabled:
         gateway.telegram = TelegramChannel(settings, assistant, store, dispatcher, dedup)
     if settings.zalo.enabled:
@@ -109,6 +111,7 @@ async def zalo_webhook(request: Request) -> Response:
 
 def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None) -> Starlette:
     console = Console.from_settings(settings)  # console hook (connectors/console)
+    kiosk = Kiosk(settings)  # kiosk hook (connectors/kiosk)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -138,13 +141,15 @@ def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None
                 log.warning("shutdown: some messages were still being processed")
             for channel in channels:
                 await channel.stop()
+            await kiosk.aclose()
             await gateway.rasa.aclose()
             await gateway.store.aclose()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/health", health, methods=["GET"]),
         Route("/webhooks/telegram", telegram_webhook, methods=["POST"]),
         Route("/webhooks/zalo", zalo_webhook, methods=["POST"]),
     ]
     routes += console_routes(console)  # console hook: staff pages and API under /console
+    routes += kiosk_routes(kiosk)  # kiosk hook: the reception page and its WebSocket
     return Starlette(routes=routes, lifespan=lifespan)

@@ -27,6 +27,7 @@ from connectors.gateway.dedup import Deduplicator, StoreUnavailable
 from connectors.gateway.dispatcher import KeyedDispatcher, Overloaded
 from connectors.gateway.http import BadJson, BodyTooLarge, json_object, read_body
 from connectors.gateway.state import Store
+from connectors.gateway.voice import VoiceNotes
 from connectors.settings import Settings
 from connectors.telegram.callbacks import CallbackPayloads
 from connectors.telegram.commands import COMMANDS
@@ -53,6 +54,7 @@ class TelegramChannel:
         store: Store,
         dispatcher: KeyedDispatcher,
         dedup: Deduplicator,
+        voice: VoiceNotes | None = None,
     ) -> None:
         tg = settings.telegram
         if not tg.bot_token:
@@ -77,11 +79,14 @@ class TelegramChannel:
         self.application = builder.build()
         payloads = CallbackPayloads(store)
         self._sender = TelegramSender(payloads)
+        # Voice notes go to the voice service (VOICE_URL); its client is closed with the channel.
+        self._voice = voice or VoiceNotes(settings.voice)
         conversations = TelegramConversations(
             assistant,
             self._sender,
             MediaFetcher(Path(settings.gateway.media_dir), settings.gateway.max_attachment_bytes),
             payloads,
+            self._voice,
         )
         for handler in conversations.handlers():
             self.application.add_handler(handler)
@@ -134,6 +139,7 @@ class TelegramChannel:
                 await task
         if self.ready.is_set():
             await self.application.shutdown()
+        await self._voice.aclose()
 
     @staticmethod
     def _key(update: Update) -> str | None:

@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 from connectors.gateway import texts
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.inbound import Attachment, Inbound
-from connectors.gateway.voice import transcribe_voice_note
+from connectors.gateway.voice import VoiceNotes
 from connectors.telegram.callbacks import CallbackPayloads
 from connectors.telegram.commands import parse_command, to_rasa
 from connectors.telegram.media import MediaFetcher, TooLarge
@@ -31,11 +31,13 @@ class TelegramConversations:
         sender: TelegramSender,
         media: MediaFetcher,
         payloads: CallbackPayloads,
+        voice: VoiceNotes,
     ) -> None:
         self._assistant = assistant
         self._sender = sender
         self._media = media
         self._payloads = payloads
+        self._voice = voice
 
     def handlers(self) -> list[BaseHandler[Update, Context, None]]:
         new_private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -109,18 +111,21 @@ class TelegramConversations:
         await self._answer(context, message, inbound)
 
     async def on_voice(self, update: Update, context: Context) -> None:
-        """Voice notes and audio files: transcribed by the voice hook once it exists."""
+        """Voice notes and audio files: the transcript is echoed, then answered like text."""
         message = update.effective_message
         if message is None or message.from_user is None:
             return
         attachment = await self._fetch(context, message)
         if attachment is None:
             return
-        transcript = await transcribe_voice_note(attachment)
-        inbound = Inbound(
-            CHANNEL, str(message.from_user.id), transcript or message.caption or "", (attachment,)
-        )
-        await self._answer(context, message, inbound)
+        note = await self._voice.transcribe(attachment)
+        await self._sender.send_replies(context.bot, message.chat_id, list(note.replies))
+        text = note.text
+        if text is None and message.caption and not any(r.buttons for r in note.replies):
+            text = message.caption  # the voice was not understood; the typed words still count
+        if text is not None:
+            inbound = Inbound(CHANNEL, str(message.from_user.id), text, (attachment,))
+            await self._answer(context, message, inbound)
 
     async def on_other(self, update: Update, context: Context) -> None:
         """Stickers, locations, contacts, videos…: a polite word on what the bot can read."""

@@ -19,7 +19,7 @@ from connectors.gateway.inbound import Inbound
 from connectors.gateway.replies import Button, Reply
 from connectors.gateway.staff import StaffInbox
 from connectors.gateway.state import Store
-from connectors.gateway.voice import transcribe_voice_note
+from connectors.gateway.voice import VoiceNotes
 from connectors.settings import Settings
 from connectors.zalo.buttons import ButtonMemory
 from connectors.zalo.client import ZaloApiError, ZaloClient
@@ -42,6 +42,7 @@ class ZaloChannel:
         dispatcher: KeyedDispatcher,
         dedup: Deduplicator,
         transport: httpx.AsyncBaseTransport | None = None,
+        voice: VoiceNotes | None = None,
     ) -> None:
         z = settings.zalo
         if not z.app_id or not z.oa_secret_key:
@@ -64,6 +65,8 @@ class ZaloChannel:
         self._window = ReplyWindow(store, z.reply_window_s, z.reply_window_max)
         self._buttons = ButtonMemory(store, z.reply_window_s)
         self._staff = StaffInbox(store)
+        # Audio messages are fetched from Zalo's CDN and transcribed by the voice service.
+        self._voice = voice or VoiceNotes(settings.voice)
 
     status = "ready"
 
@@ -72,6 +75,7 @@ class ZaloChannel:
 
     async def stop(self) -> None:
         await self._http.aclose()
+        await self._voice.aclose()
 
     async def handle_webhook(self, request: Request) -> Response:
         try:
@@ -123,6 +127,16 @@ class ZaloChannel:
             limit_mb = max(1, self._max_attachment // (1024 * 1024))
             await self.deliver(user, [Reply(text=texts.FILE_TOO_LARGE.format(limit_mb=limit_mb))])
             return
+        elif not event.text and any(a.kind == "voice" for a in event.attachments):
+            voice = next(a for a in event.attachments if a.kind == "voice")
+            note = await self._voice.transcribe(voice)
+            if note.text is None:
+                await self.deliver(user, list(note.replies))
+                return
+            # The echo and the answer go out together: one delivery, buttons remembered once.
+            inbound = Inbound(CHANNEL, user, note.text, event.attachments)
+            await self.deliver(user, [*note.replies, *await self._assistant.turn(inbound)])
+            return
         else:
             inbound = await self._inbound(event)
         await self.deliver(user, await self._assistant.turn(inbound))
@@ -132,9 +146,6 @@ class ZaloChannel:
         payload = await self._buttons.resolve(event.user_id, text) if text else None
         if payload is not None:
             text, trusted = payload, True
-        for attachment in event.attachments:
-            if attachment.kind == "voice" and not text:
-                text = await transcribe_voice_note(attachment) or ""
         return Inbound(CHANNEL, event.user_id, text, event.attachments, trusted_payload=trusted)
 
     async def deliver(self, user_id: str, replies: list[Reply]) -> None:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from connectors.gateway import texts
+from connectors.gateway import voice as voice_texts
 from connectors.gateway.app import create_app
 from connectors.settings import GatewaySettings, Settings, TelegramSettings, ZaloSettings
 from tests.fakes.payloads import load
@@ -252,13 +253,16 @@ def test_too_large_file_gets_a_polite_answer_without_download(fakes: dict[str, A
     assert fakes["rasa"].messages_of("telegram:908") == []
 
 
-def test_voice_note_is_kept_as_an_attachment(fakes: dict[str, Any]) -> None:
+def test_voice_note_without_voice_service_gets_a_clear_answer(fakes: dict[str, Any]) -> None:
+    """Voice off (no VOICE_URL): the citizen is told to type; Rasa never gets an empty text,
+    which its NLU would read as "yes" (tests/channels/test_voice_notes_app.py has voice on)."""
     voice = tg_update("telegram_voice.json", 909)
     fakes["telegram"].add_file(voice["message"]["voice"]["file_id"], b"OggS", "voice/file_3.oga")
     post_tg(fakes["http"], voice)
-    fakes["telegram"].wait_sent(909)
-    [turn] = fakes["rasa"].messages_of("telegram:909")
-    assert turn["message"] == "" and turn["metadata"]["attachments"][0]["kind"] == "voice"
+    [sent] = fakes["telegram"].wait_sent(909)
+    assert sent.params["text"] == voice_texts.UNAVAILABLE
+    time.sleep(0.2)
+    assert fakes["rasa"].messages_of("telegram:909") == []
 
 
 @pytest.mark.parametrize(

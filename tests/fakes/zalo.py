@@ -49,8 +49,12 @@ class FakeZalo:
             routes=[
                 Route("/v3.0/oa/message/cs", self._send, methods=["POST"]),
                 Route("/v4/oa/access_token", self._oauth, methods=["POST"]),
+                # Zalo's media CDN (voice-aac-dl.zdn.vn & co.): where audio messages live.
+                Route("/cdn/{name:path}", self._cdn, methods=["GET"]),
             ]
         )
+        self._media: dict[str, tuple[bytes, str]] = {}
+        self.media_requests = Recorder()
         self.server = ThreadedServer(app)
 
     def start(self) -> FakeZalo:
@@ -67,6 +71,12 @@ class FakeZalo:
     @property
     def oauth_url(self) -> str:
         return f"{self.server.url}/v4/oa/access_token"
+
+    def add_media(self, name: str, content: bytes, content_type: str = "audio/aac") -> str:
+        """Serves ``content`` on the fake CDN; returns its URL, as a webhook would carry it."""
+        with self._lock:
+            self._media[name] = (content, content_type)
+        return f"{self.server.url}/cdn/{name}"
 
     def expire_access_token(self) -> None:
         """The current access token stops working; the refresh token still works (once)."""
@@ -128,6 +138,16 @@ class FakeZalo:
             }
         self.sends.add(Call("message/cs", record, dict(request.headers), user_id))
         return JSONResponse(answer)
+
+    async def _cdn(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        self.media_requests.add(Call("cdn", {"name": name}, dict(request.headers), name))
+        with self._lock:
+            found = self._media.get(name)
+        if found is None:
+            return Response(status_code=404)
+        content, content_type = found
+        return Response(content, media_type=content_type)
 
     async def _oauth(self, request: Request) -> Response:
         form = {k: v[-1] for k, v in parse_qs((await request.body()).decode()).items()}

@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from stack.services import Stack
+from stack import commands
+from stack.processes import ManagedProcess, free_port
+from stack.services import ROOT, Stack, local
 from tests.fakes.gateway import TELEGRAM_SECRET, TELEGRAM_TOKEN, Gateway, gateway_env, start_gateway
 from tests.fakes.payloads import load
 from tests.fakes.telegram import FakeTelegram
@@ -37,6 +39,37 @@ def fake_zalo() -> Iterator[FakeZalo]:
 
 
 @pytest.fixture(scope="session")
+def voice_url(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real voice service (Whisper base): the stack's own when it runs one, else started
+    here with the stack's command line. Google TTS is made unreachable: nothing leaves."""
+    if stack.voice is not None:
+        yield f"http://127.0.0.1:{stack.config.voice_port}"
+        return
+    port = free_port()
+    process = ManagedProcess(
+        "voice",
+        local(commands.voice("127.0.0.1", port)),
+        tmp_path_factory.mktemp("voice-logs") / "voice.log",
+        env={
+            "PYTHONPATH": str(ROOT),
+            "VOICE_TTS_ONLINE": "0",
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "VOICE_CPU_THREADS": "2",
+        },
+        cwd=ROOT,
+    )
+    process.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        process.wait_http(f"{url}/health", 120)
+    except BaseException:
+        process.stop()
+        raise
+    yield url
+    process.stop()
+
+
+@pytest.fixture(scope="session")
 def channel_env(
     stack: Stack,
     fake_telegram: FakeTelegram,
@@ -46,6 +79,18 @@ def channel_env(
     assert stack.redis_url
     media = tmp_path_factory.mktemp("media")
     return gateway_env(stack.rasa_url, stack.redis_url, fake_telegram, fake_zalo, media)
+
+
+@pytest.fixture(scope="session")
+def voice_gateway(
+    channel_env: dict[str, str], voice_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateway]:
+    """A gateway with voice on; the others run without, so only voice tests load Whisper."""
+    # The fake Zalo CDN serves audio from 127.0.0.1, which production refuses to fetch.
+    env = {**channel_env, "VOICE_URL": voice_url, "VOICE_ALLOW_PRIVATE_DOWNLOADS": "1"}
+    running = start_gateway("gateway-voice", env, tmp_path_factory.mktemp("gateway-voice-logs"))
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="session")
