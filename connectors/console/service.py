@@ -10,6 +10,7 @@ import redis.asyncio as aioredis
 from connectors.console.accounts import Accounts
 from connectors.console.delivery import Delivery
 from connectors.console.handover import Handover
+from connectors.console.hours import Office
 from connectors.console.panel import StaffLookup
 from connectors.console.rasa_control import RasaControl
 from connectors.console.sessions import Sessions
@@ -52,14 +53,14 @@ class Console:
             redis=redis,
             accounts=Accounts(c.db_path, c.max_failed_logins, c.lockout_s),
             sessions=Sessions(redis, c.session_ttl_s),
-            handover=Handover(redis),
+            handover=Handover(redis, office=Office(c.working_hours, c.fixed_now)),
             delivery=Delivery(redis),
             rasa=RasaControl(settings.gateway.rasa_url, settings.rasa_auth_token, rasa_transport),
             lookup=StaffLookup(settings.case_api_url, c.case_api_staff_token, case_api_transport),
         )
 
     def watch(self, assistant: Assistant) -> Assistant:
-        return WatchedAssistant(assistant, self.handover)
+        return WatchedAssistant(assistant, self.handover, self.rasa)
 
     async def aclose(self) -> None:
         await self.rasa.aclose()

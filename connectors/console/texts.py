@@ -7,6 +7,16 @@ QUEUED = (
     "Bạn đang ở vị trí số {position} trong hàng chờ gặp cán bộ. "
     "Cán bộ sẽ trả lời bạn ngay tại đây sớm nhất có thể."
 )
+CLOSED = (
+    "Hiện đã ngoài giờ làm việc. Cán bộ sẽ làm việc lại lúc {when}. "
+    "Bạn có thể để lại lời nhắn ngay tại đây, cán bộ sẽ xem đầu tiên khi bắt đầu làm việc."
+)
+CLOSED_NO_DATE = (
+    "Hiện đã ngoài giờ làm việc. Bạn có thể để lại lời nhắn ngay tại đây, "
+    "cán bộ sẽ xem đầu tiên khi bắt đầu làm việc."
+)
+MESSAGE_LEFT = "Đã ghi lại lời nhắn của bạn. Cán bộ sẽ trả lời bạn từ {when}."
+MESSAGE_LEFT_NO_DATE = "Đã ghi lại lời nhắn của bạn. Cán bộ sẽ trả lời khi bắt đầu làm việc."
 TAKEN_OVER = "Cán bộ {agent} đang hỗ trợ bạn."
 HANDED_BACK = "Trợ lý ảo tiếp tục hỗ trợ bạn."
 

@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from connectors.settings import ConsoleSettings, Settings
 from stack.processes import ManagedProcess, free_port
 
 PASSWORD = "mat-khau-rat-dai-123"
+# A Monday at 10:00 in Hanoi: inside working hours, so the queue answers with a place.
+IN_HOURS = datetime(2026, 12, 7, 10, 0, tzinfo=timezone(timedelta(hours=7)))
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +109,9 @@ def console_app(redis_url: str, tmp_path: Path) -> Iterator[ConsoleApp]:
         redis_url=redis_url,
         rasa_auth_token="rasa-token",
         console=ConsoleSettings(
-            db_path=str(tmp_path / "console.sqlite3"), case_api_staff_token="staff-token"
+            db_path=str(tmp_path / "console.sqlite3"),
+            case_api_staff_token="staff-token",
+            fixed_now=IN_HOURS,
         ),
     )
     fakes = Fakes()

@@ -24,6 +24,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts" / "console"
 AGENT, PASSWORD = "an.nguyen", "mat-khau-e2e-12345"
+# The calendar's clock for the gateway (CONSOLE_NOW is read for tests only): a Monday morning
+# in Hanoi, so the queue answers with a place whatever time CI runs.
+IN_HOURS = "2026-12-07T10:00:00+07:00"
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +35,7 @@ def console_gateway(
 ) -> Iterator[Gateway]:
     db = tmp_path_factory.mktemp("console") / "console.sqlite3"
     env = {**channel_env, "RASA_AUTH_TOKEN": stack.config.auth_token, "CONSOLE_DB": str(db),
-           "CASE_API_URL": stack.case_api_url}
+           "CASE_API_URL": stack.case_api_url, "CONSOLE_NOW": IN_HOURS}
     subprocess.run(
         [sys.executable, "-m", "connectors.console", "create-staff", "--username", AGENT,
          "--role", "agent"],
