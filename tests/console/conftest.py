@@ -14,13 +14,17 @@ from typing import Any
 import httpx
 import pytest
 import redis
+import yaml
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from caseapi.catalogue import load_file, summary
 from connectors.console.service import Console
 from connectors.console.web import console_routes
+from connectors.gateway.inbound import Inbound
 from connectors.settings import ConsoleSettings, Settings
 from stack.processes import ManagedProcess, free_port
+from stack.services import ROOT
 
 PASSWORD = "mat-khau-rat-dai-123"
 # A Monday at 10:00 in Hanoi: inside working hours, so the queue answers with a place.
@@ -45,18 +49,44 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.stop()
 
 
+# Rasa's domain as `GET /domain` serves it: the real domain files, merged.
+DOMAIN: dict[str, Any] = {"intents": [], "responses": {}}
+for _file in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+    _part = yaml.safe_load(_file.read_text(encoding="utf-8")) or {}
+    DOMAIN["intents"] += _part.get("intents", [])
+    DOMAIN["responses"].update(_part.get("responses", {}))
+PROCEDURES, _ = load_file()
+
+
 @dataclass
 class Fakes:
     rasa_events: list[tuple[str, str]] = field(default_factory=list)
     staff_reads: list[tuple[str, str]] = field(default_factory=list)
+    # What the fake tracker says Rasa understood of each conversation's latest message.
+    latest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rasa_down: bool = False
 
     def rasa(self, request: httpx.Request) -> httpx.Response:
         assert request.url.params.get("token") == "rasa-token"
+        if self.rasa_down:
+            return httpx.Response(503)
+        if request.url.path == "/domain":
+            assert request.headers["accept"] == "application/json"
+            return httpx.Response(200, json=DOMAIN)
         cid = request.url.path.split("/")[2]
+        if request.method == "GET":
+            assert request.url.params["include_events"] == "NONE"
+            return httpx.Response(200, json={"latest_message": self.latest.get(cid)})
         self.rasa_events.append((cid, json.loads(request.content)["event"]))
         return httpx.Response(200, json={"events": []})
 
     def case_api(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/procedures":
+            return httpx.Response(200, json={"items": [summary(p) for p in PROCEDURES]})
+        if request.url.path.startswith("/procedures/"):
+            code = request.url.path.rsplit("/", 1)[1]
+            found = [p for p in PROCEDURES if p["code"] == code]
+            return httpx.Response(200, json=found[0]) if found else httpx.Response(404)
         assert request.headers["authorization"] == "Bearer staff-token"
         staff = request.headers["x-staff-id"]
         if request.url.path == "/audit":
@@ -95,6 +125,11 @@ class ConsoleApp:
     def csrf(self) -> str:
         token: str = self.client.get("/console/api/me").json()["csrf"]
         return token
+
+    def say(self, bot: Any, user: str, text: str) -> list[str]:
+        """One citizen turn through a watched assistant, on the app's event loop."""
+        replies = self.client.portal.call(bot.turn, Inbound("web", user, text))  # type: ignore[union-attr]
+        return [r.text for r in replies]
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
         return self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf()})
