@@ -39,9 +39,11 @@ class RasaControl:
         await self._http.aclose()
 
     async def _append(self, conversation_id: str, event: str) -> None:
+        # The ':' of "telegram:123" stays as is: Rasa (Sanic) does not decode %3A in the path,
+        # so a quoted colon names another, empty conversation.
         if not self._token:
             raise RasaControlError("RASA_AUTH_TOKEN is not set")
-        path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        path = f"/conversations/{quote(conversation_id, safe=':')}/tracker/events"
         try:
             response = await self._http.post(
                 path, params={"token": self._token}, json={"event": event}
@@ -64,7 +66,7 @@ class RasaControl:
         external event came in between) or Rasa does not answer."""
         if not self._token:
             return None
-        path = f"/conversations/{quote(conversation_id, safe='')}/tracker"
+        path = f"/conversations/{quote(conversation_id, safe=':')}/tracker"
         try:
             response = await self._http.get(
                 path, params={"token": self._token, "include_events": "NONE"}, timeout=2.0

@@ -86,4 +86,4 @@ class Console:
         await self.rasa.aclose()
         await self.lookup.aclose()
         await self.case_api.aclose()
-        await self.redis.aclose()
+        await self.redis.close()  # redis-py 4.6: aclose() came in 5.0

@@ -73,7 +73,8 @@ class Fakes:
         if request.url.path == "/domain":
             assert request.headers["accept"] == "application/json"
             return httpx.Response(200, json=DOMAIN)
-        cid = request.url.path.split("/")[2]
+        # The raw path: Rasa does not decode %3A, so "web%3A42" would be another conversation.
+        cid = request.url.raw_path.decode().split("?")[0].split("/")[2]
         if request.method == "GET":
             assert request.url.params["include_events"] == "NONE"
             return httpx.Response(200, json={"latest_message": self.latest.get(cid)})

@@ -3,17 +3,22 @@ the assistant answers again; plus anonymous refusal against the real process."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 
 from connectors.console import texts
+from connectors.outbox import Outbox, OutboxJob
+from stack.services import Stack
 from tests.fakes.gateway import Gateway
 from tests.fakes.telegram import FakeTelegram
 from tests.integration.channels.conftest import TelegramCitizen
-from tests.integration.console.conftest import AGENT, ARTIFACTS, PASSWORD
+from tests.integration.console.conftest import AGENT, ARTIFACTS, PASSWORD, SUPERVISOR
 
 pytestmark = pytest.mark.integration
 
@@ -36,17 +41,22 @@ def test_anonymous_requests_are_refused(console_gateway: Gateway) -> None:
     assert http.post("/console/api/status", json={"code": "x"}).status_code == 401
 
 
-def test_take_over_reply_and_hand_back(
-    console_gateway: Gateway, fake_telegram: FakeTelegram, browser: Any
-) -> None:
+def _signed_in(browser: Any, gateway: Gateway, username: str = AGENT) -> Any:
     page = browser.new_page()
     page.set_default_timeout(30_000)
-    page.goto(f"{console_gateway.url}/console")
+    page.goto(f"{gateway.url}/console")
     assert page.url.endswith("/console/login")
-    page.fill("#username", AGENT)
+    page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("#login-submit")
     page.wait_for_selector("#live:has-text('Trực tuyến')")
+    return page
+
+
+def test_take_over_reply_and_hand_back(
+    console_gateway: Gateway, fake_telegram: FakeTelegram, browser: Any
+) -> None:
+    page = _signed_in(browser, console_gateway)
 
     citizen = TelegramCitizen(console_gateway, fake_telegram)
     answer = citizen.say("tôi muốn gặp cán bộ")
@@ -80,4 +90,110 @@ def test_take_over_reply_and_hand_back(
     assert again.strip() and texts.HANDED_BACK not in again
     page.locator("#transcript li", has_text="lệ phí đăng ký nhãn hiệu").wait_for()
     page.screenshot(path=str(ARTIFACTS / "3-handed-back.png"))
+    page.close()
+
+
+def test_new_apis_refuse_anonymous_and_missing_csrf(console_gateway: Gateway) -> None:
+    http = console_gateway.http
+    for path in ("/console/api/intents", "/console/api/review", "/console/api/review/export",
+                 "/console/api/submissions"):
+        assert http.get(path).status_code == 401, path
+    for path in ("/console/api/ask", "/console/api/submissions/x/handled",
+                 "/console/api/conversations/telegram:1/flag"):
+        assert http.post(path, json={}).status_code == 401, path
+
+
+def test_intent_shown_flagged_and_exported(
+    console_gateway: Gateway, fake_telegram: FakeTelegram, browser: Any
+) -> None:
+    page = _signed_in(browser, console_gateway)
+    citizen = TelegramCitizen(console_gateway, fake_telegram)
+    question = "lệ phí đăng ký nhãn hiệu là bao nhiêu"
+    assert citizen.say(question).strip()
+    page.locator(f"#conversations tr[data-id='telegram:{citizen.user_id}']").click()
+    said = page.locator("#transcript li.from-user", has_text=question)
+    said.locator(".intent").wait_for()
+    assert said.locator(".intent").inner_text().startswith("ask_fee ")  # name and percentage
+    said.locator("button.flag").click()
+    page.select_option("#flag-intent", "ask_processing_time")
+    page.click("#flag-send")
+    page.wait_for_selector("#flag-result:has-text('Đã gửi')")
+    page.screenshot(path=str(ARTIFACTS / "4-intent-flagged.png"))
+    # An agent may not read the review queue; the supervisor exports it as NLU data.
+    assert page.evaluate("fetch('/console/api/review/export').then(r => r.status)") == 403
+    page.close()
+
+    supervisor = _signed_in(browser, console_gateway, SUPERVISOR)
+    supervisor.click("#review-go")
+    supervisor.wait_for_selector(f"#review-result:has-text('{question}')")
+    exported = supervisor.evaluate("fetch('/console/api/review/export').then(r => r.text())")
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    data = RasaYAMLReader().reads(exported)
+    assert (question, "ask_processing_time") in [
+        (m.get("text"), m.get("intent")) for m in data.intent_examples
+    ]
+    supervisor.close()
+
+
+def test_procedure_answer_in_the_panel(console_gateway: Gateway, browser: Any) -> None:
+    page = _signed_in(browser, console_gateway)
+    page.fill("#ask-question", "đăng ký nhãn hiệu hết bao nhiêu tiền")
+    page.click("#ask-go")
+    page.wait_for_selector("#ask-result:has-text('Lệ phí thủ tục Đăng ký nhãn hiệu')")
+    result = page.locator("#ask-result").inner_text()
+    assert "Giấy tờ cần chuẩn bị" in result and "Thời hạn giải quyết" in result
+    page.screenshot(path=str(ARTIFACTS / "5-procedure-answer.png"))
+    page.close()
+
+
+def test_handed_submission_visible_and_marked_handled(
+    console_gateway: Gateway, stack: Stack, browser: Any
+) -> None:
+    page = _signed_in(browser, console_gateway)
+    job = OutboxJob(
+        id=f"e2e-{time.time_ns()}",
+        payload={"procedure_code": "TCDL-01",
+                 "applicant": {"full_name": "Trần Thị Bình", "phone": "0987654321"}},
+        sender_id="telegram:42424242",
+        procedure_name="Cấp mã số mã vạch",
+        attempts=20,
+    )
+
+    async def hand_over() -> None:
+        redis = Redis.from_url(str(stack.redis_url))
+        await Outbox(redis).hand_to_staff(job, "core API unavailable")
+        await redis.close()
+
+    # Playwright's sync API owns this thread's event loop: the real Outbox runs in another.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, hand_over()).result()
+    row = page.locator(f"#submissions tr[data-id='{job.id}']")
+    row.wait_for()
+    assert "Trần T. B." in row.inner_text() and "0987654321" not in page.content()
+    page.wait_for_selector("#conversations tr[data-id='telegram:42424242'][data-state='waiting']")
+    row.locator("button.handled-go").click()
+    page.wait_for_selector(f"#submissions tr.handled[data-id='{job.id}']")
+    page.screenshot(path=str(ARTIFACTS / "6-handed-submission.png"))
+    page.close()
+
+
+def test_out_of_hours_message_is_left_for_staff(
+    closed_gateway: Gateway, fake_telegram: FakeTelegram, browser: Any
+) -> None:
+    citizen = TelegramCitizen(closed_gateway, fake_telegram)
+    answer = citizen.say("tôi muốn gặp cán bộ")
+    assert texts.CLOSED.format(when="07:30 thứ Hai, 07/12/2026") in answer, answer
+    ack = citizen.say("Tôi cần hỏi về hồ sơ mã vạch, xin gọi lại giúp")
+    assert ack.strip() == texts.MESSAGE_LEFT.format(when="07:30 thứ Hai, 07/12/2026")
+
+    page = _signed_in(browser, closed_gateway)
+    page.wait_for_selector("#closed:not([hidden])")
+    first = page.locator("#conversations tbody tr").first
+    first.wait_for()
+    assert first.get_attribute("data-id") == f"telegram:{citizen.user_id}"
+    assert first.get_attribute("data-left") == "1"
+    first.click()
+    page.locator("#transcript li", has_text="xin gọi lại giúp").locator(".left-badge").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "7-left-out-of-hours.png"))
     page.close()
