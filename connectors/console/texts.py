@@ -39,3 +39,11 @@ RASA_DOWN = "Trợ lý ảo không phản hồi. Vui lòng thử lại."
 BAD_INTENT = "Ý định đã chọn không có trong danh sách của trợ lý ảo."
 NO_MESSAGE = "Không tìm thấy tin nhắn của người dân này."
 NO_SUBMISSION = "Không tìm thấy hồ sơ được chuyển cho cán bộ."
+
+# Web chat (said to citizens).
+WEBCHAT_NOT_JSON = "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."
+WEBCHAT_TOO_LONG = "Tin nhắn dài quá {limit} ký tự. Bạn vui lòng chia thành nhiều tin ngắn hơn."
+WEBCHAT_EMPTY = "Bạn vui lòng nhập nội dung tin nhắn."
+WEBCHAT_BAD_SESSION = "Phiên trò chuyện không hợp lệ. Vui lòng tải lại trang."
+WEBCHAT_BAD_BUTTON = "Lựa chọn này đã hết hạn. Bạn vui lòng nhập câu hỏi."
+WEBCHAT_SLOW_DOWN = "Bạn gửi hơi nhanh. Vui lòng đợi một chút rồi gửi tiếp."

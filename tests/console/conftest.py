@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -21,7 +22,9 @@ from starlette.testclient import TestClient
 from caseapi.catalogue import load_file, summary
 from connectors.console.service import Console
 from connectors.console.web import console_routes
+from connectors.console.webchat import webchat_routes
 from connectors.gateway.inbound import Inbound
+from connectors.gateway.rasa_client import RasaClient
 from connectors.settings import ConsoleSettings, Settings
 from stack.processes import ManagedProcess, free_port
 from stack.services import ROOT
@@ -65,8 +68,11 @@ class Fakes:
     # What the fake tracker says Rasa understood of each conversation's latest message.
     latest: dict[str, dict[str, Any]] = field(default_factory=dict)
     rasa_down: bool = False
+    rest_turns: list[tuple[str, str]] = field(default_factory=list)
 
     def rasa(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":  # the gateway's turn (no token)
+            return self.rest(json.loads(request.content))
         assert request.url.params.get("token") == "rasa-token"
         if self.rasa_down:
             return httpx.Response(503)
@@ -80,6 +86,14 @@ class Fakes:
             return httpx.Response(200, json={"latest_message": self.latest.get(cid)})
         self.rasa_events.append((cid, json.loads(request.content)["event"]))
         return httpx.Response(200, json={"events": []})
+
+    def rest(self, body: dict[str, Any]) -> httpx.Response:
+        self.rest_turns.append((body["sender"], body["message"]))
+        if body["message"] == "chọn thủ tục":
+            buttons = [{"title": "Đăng ký nhãn hiệu", "payload": '/inform{"procedure":"x"}'}]
+            return httpx.Response(200, json=[{"text": "Bạn chọn thủ tục nào?",
+                                              "buttons": buttons}])
+        return httpx.Response(200, json=[{"text": "Dạ vâng: " + body["message"]}])
 
     def case_api(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/procedures":
@@ -157,7 +171,10 @@ def console_app(redis_url: str, tmp_path: Path) -> Iterator[ConsoleApp]:
         case_api_transport=httpx.MockTransport(fakes.case_api),
     )
     assert console is not None
-    app = Starlette(routes=console_routes(console))
+    app = Starlette(routes=console_routes(console) + webchat_routes(console))
+    # What the web chat takes from the gateway: its Rasa client (here on the fake Rasa).
+    rasa = RasaClient(("http://rasa.test",), 1.0, 5.0, httpx.MockTransport(fakes.rasa))
+    app.state.gateway = SimpleNamespace(rasa=rasa)
     with TestClient(app, base_url="http://testserver") as client:
         yield ConsoleApp(client, console, fakes, sync)
     sync.close()

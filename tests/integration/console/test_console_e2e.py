@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from redis.asyncio import Redis
 
@@ -53,8 +54,19 @@ def _signed_in(browser: Any, gateway: Gateway, username: str = AGENT) -> Any:
     return page
 
 
+def _paused(stack: Stack, cid: str) -> bool:
+    """What Rasa itself holds for the conversation (not the console's own state)."""
+    response = httpx.get(
+        f"{stack.rasa_url}/conversations/{cid}/tracker",
+        params={"token": stack.config.auth_token, "include_events": "NONE"},
+        timeout=10.0,
+    )
+    paused: bool = response.json()["paused"]
+    return paused
+
+
 def test_take_over_reply_and_hand_back(
-    console_gateway: Gateway, fake_telegram: FakeTelegram, browser: Any
+    console_gateway: Gateway, fake_telegram: FakeTelegram, browser: Any, stack: Stack
 ) -> None:
     page = _signed_in(browser, console_gateway)
 
@@ -70,6 +82,7 @@ def test_take_over_reply_and_hand_back(
     page.click("#take")
     page.wait_for_selector(f"tr[data-id='telegram:{citizen.user_id}'][data-state='staff']")
     _received(fake_telegram, citizen.user_id, texts.TAKEN_OVER.format(agent=AGENT))
+    assert _paused(stack, f"telegram:{citizen.user_id}")
 
     hostile = "<script>window.pwned=1</script><b>đậm</b> còn ai không?"
     assert citizen.post(citizen.update(hostile)).status_code == 200
@@ -86,6 +99,7 @@ def test_take_over_reply_and_hand_back(
     page.click("#release")
     _received(fake_telegram, citizen.user_id, texts.HANDED_BACK)
     page.wait_for_selector(f"tr[data-id='telegram:{citizen.user_id}'][data-state='bot']")
+    assert not _paused(stack, f"telegram:{citizen.user_id}")
     again = citizen.say("lệ phí đăng ký nhãn hiệu là bao nhiêu")
     assert again.strip() and texts.HANDED_BACK not in again
     page.locator("#transcript li", has_text="lệ phí đăng ký nhãn hiệu").wait_for()
