@@ -211,3 +211,20 @@ def test_out_of_hours_message_is_left_for_staff(
     page.locator("#transcript li", has_text="xin gọi lại giúp").locator(".left-badge").wait_for()
     page.screenshot(path=str(ARTIFACTS / "7-left-out-of-hours.png"))
     page.close()
+
+
+def test_web_chat_goes_through_the_gateway_and_shows_in_the_console(
+    console_gateway: Gateway, browser: Any
+) -> None:
+    page = _signed_in(browser, console_gateway)
+    sent = console_gateway.http.post(
+        "/webchat/messages", json={"text": "thời hạn giải quyết đăng ký nhãn hiệu"}
+    )
+    assert sent.status_code == 200, sent.text
+    body = sent.json()
+    assert "Thời hạn giải quyết thủ tục Đăng ký nhãn hiệu" in body["replies"][0]["text"]
+    row = page.locator(f"#conversations tr[data-id='web:{body['session']}']")
+    row.wait_for()
+    row.click()
+    page.locator("#transcript li.from-user .intent", has_text="ask_processing_time").wait_for()
+    page.close()
