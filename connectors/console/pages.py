@@ -174,7 +174,7 @@ async function loadTranscript() {
         ? " " + Math.round(m.confidence * 100) + "%" : "");
       li.append(tag);
     }
-    if (m.from === "user" && m.id) {
+    if (m.from === "user" && m.id && !m.left) {  // a left message never reached the assistant
       const b = document.createElement("button");
       b.className = "flag";
       b.textContent = "Trả lời sai";

@@ -61,9 +61,9 @@ class RasaControl:
 
     async def understood(self, conversation_id: str, sent: set[str]) -> Understood | None:
         """The intent Rasa gave the conversation's latest user message, read from the tracker
-        without its events (`include_events=NONE`: only `latest_message`, so the cost does not
-        grow with the conversation). None when it is not the message just sent (e.g. an
-        external event came in between) or Rasa does not answer."""
+        without its events (`include_events=NONE`: Rasa still loads the tracker but sends back
+        only `latest_message`). None when it is not the message just sent (e.g. an external
+        event came in between) or Rasa does not answer."""
         if not self._token:
             return None
         path = f"/conversations/{quote(conversation_id, safe=':')}/tracker"
