@@ -3,8 +3,9 @@ through the same watched assistant as Telegram and Zalo and appear in the staff 
 
 Anonymous by nature: a conversation is named by an unguessable session id the server gives
 out (or a client-made one of the same strength), requests are small JSON, and both the
-session and the client address are rate-limited in Redis. Staff replies to a web conversation
-wait on `inbox:web:<session>` (connectors/console/delivery.py) and come back with the next
+session and the client address are rate-limited in Redis. Messages pushed to a web
+conversation (staff replies, connectors/console/delivery.py; the assistant's notices,
+connectors/notifier.py) wait on `inbox:web:<session>` and come back as `pushed` with the next
 request or `GET /webchat/messages?session=…`.
 """
 
@@ -61,7 +62,7 @@ class WebChat:
         """The gateway's Rasa client behind the console's watch, as for the other channels."""
         return self.c.watch(Assistant(request.app.state.gateway.rasa))
 
-    async def _staff_messages(self, session: str) -> list[str]:
+    async def _pushed(self, session: str) -> list[str]:
         key = f"{INBOX}{CHANNEL}:{session}"
         async with self.c.redis.pipeline(transaction=True) as pipe:
             pipe.lrange(key, 0, -1)
@@ -112,7 +113,7 @@ class WebChat:
             {
                 "session": session,
                 "replies": [_as_json(r) for r in replies],
-                "staff": await self._staff_messages(session),
+                "pushed": await self._pushed(session),
             },
             headers=HEADERS,
         )
@@ -124,7 +125,7 @@ class WebChat:
         if await self._limited(request, session):
             return _error(429, texts.WEBCHAT_SLOW_DOWN)
         return JSONResponse(
-            {"session": session, "staff": await self._staff_messages(session)}, headers=HEADERS
+            {"session": session, "pushed": await self._pushed(session)}, headers=HEADERS
         )
 
     async def _remember_buttons(self, session: str, replies: list[Reply]) -> None:

@@ -32,9 +32,9 @@ def test_staff_replies_come_back_to_the_web_client(console_app: ConsoleApp) -> N
         f"inbox:web:{SESSION}", json.dumps({"text": "Cán bộ an.nguyen đang hỗ trợ bạn."})
     )
     polled = console_app.client.get("/webchat/messages", params={"session": SESSION})
-    assert polled.json() == {"session": SESSION, "staff": ["Cán bộ an.nguyen đang hỗ trợ bạn."]}
+    assert polled.json() == {"session": SESSION, "pushed": ["Cán bộ an.nguyen đang hỗ trợ bạn."]}
     again = console_app.client.get("/webchat/messages", params={"session": SESSION})
-    assert again.json()["staff"] == []  # delivered once
+    assert again.json()["pushed"] == []  # delivered once
 
 
 def test_bad_input_gets_a_vietnamese_answer(console_app: ConsoleApp) -> None:
