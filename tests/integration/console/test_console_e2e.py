@@ -107,7 +107,7 @@ def test_take_over_reply_and_hand_back(
     page.close()
 
 
-def test_new_apis_refuse_anonymous_and_missing_csrf(console_gateway: Gateway) -> None:
+def test_new_apis_refuse_anonymous(console_gateway: Gateway) -> None:
     http = console_gateway.http
     for path in ("/console/api/intents", "/console/api/review", "/console/api/review/export",
                  "/console/api/submissions"):
