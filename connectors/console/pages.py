@@ -24,7 +24,7 @@ textarea{width:100%;min-height:4rem} pre{white-space:pre-wrap;font-size:.85rem}
 .intent{color:#6b21a8;font-size:.8rem;margin-left:.4rem} .low{color:#b91c1c}
 .left-badge{background:#fde68a;border-radius:3px;padding:0 .3rem;margin-left:.3rem}
 .flag{font-size:.75rem;margin-left:.4rem} #closed{background:#b45309;padding:0 .4rem}
-tr.handled{color:#94a3b8}
+tr.handled{color:#94a3b8} #ask-result{font-family:inherit;font-size:.9rem}
 """
 
 
@@ -302,9 +302,10 @@ async function main() {
     try {
       const d = await api("/console/api/ask", "POST", {question: $("ask-question").value});
       const more = d.others.length
-        ? ["", "Có thể là thủ tục khác: " + d.others.map((o) => o.code + " " + o.name).join("; ")]
+        ? ["Có thể là thủ tục khác: " + d.others.map((o) => o.code + " " + o.name).join("; ")]
         : [];
-      $("ask-result").textContent = [d.code + " – " + d.name, "", ...d.texts, ...more].join("\n");
+      // A blank line between answers: staff read them out one by one.
+      $("ask-result").textContent = [d.code + " – " + d.name, ...d.texts, ...more].join("\n\n");
     } catch (e) { $("ask-result").textContent = e.message; }
   });
   $("review-go").addEventListener("click", async () => {
