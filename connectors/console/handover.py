@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 from connectors.console import texts
 from connectors.console.hours import Office, WorkingHours
 from connectors.gateway.redaction import redact
+from nlu.normalize import match_key
 
 CONV = "console:conv:"
 LOG = "console:log:"
@@ -96,8 +97,9 @@ class Handover:
 
     async def route(self, channel: str, user_id: str, text: str) -> str:
         """Where the user's message goes: `staff` (held: recorded for the agent), `left` (waiting
-        outside working hours: recorded as a message left for staff), else `bot`/`waiting`,
-        and then the caller records it with `user_said` once the assistant has understood it."""
+        outside working hours: recorded as a message left for staff), `back` (waiting out of
+        hours and asked for the assistant again: out of the queue), else `bot`/`waiting`, and
+        then the caller records it with `user_said` once the assistant has understood it."""
         cid = conversation_id(channel, user_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hsetnx(CONV + cid, "channel", channel)
@@ -108,6 +110,12 @@ class Handover:
         if state == "staff":
             await self._log(cid, "user", mask_personal(text))
         elif state == "waiting" and not self.office.is_open():
+            if match_key(text) in texts.BACK_TO_ASSISTANT_KEYS:
+                # Out of the queue, back to the assistant; what was left stays marked.
+                await self._redis.hset(CONV + cid, mapping={"state": "bot", "fallbacks": "0"})
+                await self._redis.zrem(QUEUE, cid)
+                await self._log(cid, "user", mask_personal(text))
+                return "back"
             await self._redis.hsetnx(CONV + cid, "left_at", str(self._clock()))
             await self._log(cid, "user", mask_personal(text), left=True)
             return "left"

@@ -15,8 +15,20 @@ CLOSED_NO_DATE = (
     "Hiện đã ngoài giờ làm việc. Bạn có thể để lại lời nhắn ngay tại đây, "
     "cán bộ sẽ xem đầu tiên khi bắt đầu làm việc."
 )
-MESSAGE_LEFT = "Đã ghi lại lời nhắn của bạn. Cán bộ sẽ trả lời bạn từ {when}."
-MESSAGE_LEFT_NO_DATE = "Đã ghi lại lời nhắn của bạn. Cán bộ sẽ trả lời khi bắt đầu làm việc."
+MESSAGE_LEFT = (
+    "Đã ghi lại lời nhắn của bạn. Cán bộ sẽ trả lời bạn từ {when}. "
+    'Nếu muốn hỏi tiếp trợ lý ảo, bạn gõ "trợ lý ảo".'
+)
+MESSAGE_LEFT_NO_DATE = (
+    "Đã ghi lại lời nhắn của bạn. Cán bộ sẽ trả lời khi bắt đầu làm việc. "
+    'Nếu muốn hỏi tiếp trợ lý ảo, bạn gõ "trợ lý ảo".'
+)
+BACK_TO_ASSISTANT = (
+    "Dạ, trợ lý ảo tiếp tục hỗ trợ bạn. Lời nhắn bạn đã để lại vẫn được chuyển tới cán bộ."
+)
+# What the citizen types to go back to the assistant, as nlu.normalize.match_key folds it
+# ("Trợ lý ảo", "tro ly ao", "TRỢ LÝ ẢO!" all give "tro li ao").
+BACK_TO_ASSISTANT_KEYS = frozenset({"tro li ao", "gap tro li ao", "hoi tro li ao"})
 TAKEN_OVER = "Cán bộ {agent} đang hỗ trợ bạn."
 HANDED_BACK = "Trợ lý ảo tiếp tục hỗ trợ bạn."
 

@@ -7,6 +7,7 @@ import logging
 
 from connectors.console.handover import Handover
 from connectors.console.rasa_control import RasaControl
+from connectors.console.texts import BACK_TO_ASSISTANT as BACK
 from connectors.gateway.assistant import Assistant, neutralize
 from connectors.gateway.inbound import Inbound
 from connectors.gateway.replies import Reply
@@ -30,8 +31,8 @@ class WatchedAssistant(Assistant):
             state = await self._handover.route(inbound.channel, inbound.user_id, inbound.text)
             if state == "staff":
                 return []  # the agent holding the conversation answers from the console
-            if state == "left":  # out of hours: kept for staff, acknowledged
-                ack = self._handover.left_message_ack()
+            if state in ("left", "back"):  # out of hours: kept for staff, acknowledged
+                ack = self._handover.left_message_ack() if state == "left" else BACK
                 await self._handover.note(cid, ack)
                 return [Reply(text=ack)]
         except Exception:  # Redis trouble: the assistant still answers

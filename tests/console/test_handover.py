@@ -149,3 +149,20 @@ def test_out_of_hours_messages_are_left_for_staff_and_listed_first(
     assert console_app.post("/console/api/conversations/web:night/take").status_code == 200
     listing = console_app.client.get("/console/api/conversations").json()["conversations"]
     assert [c["left_at"] for c in listing if c["id"] == "web:night"] == [None]
+
+
+def test_out_of_hours_the_citizen_can_go_back_to_the_assistant(console_app: ConsoleApp) -> None:
+    saturday = datetime(2026, 12, 5, 21, 0, tzinfo=timezone(timedelta(hours=7)))
+    console_app.console.handover.office = Office(WorkingHours(), fixed_now=saturday)
+    bot, inner = _watch(console_app, {"gặp cán bộ": HUMAN})
+    _turn(console_app, bot, "n2", "gặp cán bộ")
+    _turn(console_app, bot, "n2", "xin gọi lại cho tôi")
+    assert _turn(console_app, bot, "n2", "Trợ lý ảo!") == [texts.BACK_TO_ASSISTANT]
+    assert _turn(console_app, bot, "n2", "lệ phí bao nhiêu") == ["Dạ vâng."]
+    assert inner.asked == ["gặp cán bộ", "lệ phí bao nhiêu"]
+    assert console_app.redis.zrank("console:queue", "web:n2") is None
+    # Staff still see what was left, first in the list.
+    console_app.create_staff("an.nguyen")
+    console_app.sign_in("an.nguyen")
+    [first, *_] = console_app.client.get("/console/api/conversations").json()["conversations"]
+    assert (first["id"], first["state"]) == ("web:n2", "bot") and first["left_at"]

@@ -216,6 +216,9 @@ def test_out_of_hours_message_is_left_for_staff(
     page.locator("#transcript li", has_text="xin gọi lại giúp").locator(".left-badge").wait_for()
     page.screenshot(path=str(ARTIFACTS / "7-left-out-of-hours.png"))
     page.close()
+    # The citizen may go back to the assistant meanwhile; staff still see the left message.
+    assert citizen.say("trợ lý ảo").strip() == texts.BACK_TO_ASSISTANT
+    assert "Lệ phí thủ tục Đăng ký nhãn hiệu" in citizen.say("lệ phí đăng ký nhãn hiệu")
 
 
 def test_web_chat_goes_through_the_gateway_and_shows_in_the_console(
