@@ -26,6 +26,9 @@ from nlu.normalize import match_key
 
 CONV = "console:conv:"
 LOG = "console:log:"
+# message id → [intent, confidence] of the user messages of one conversation.
+UNDERSTOOD = "console:understood:"
+UNDERSTOOD_TTL_S = 30 * 24 * 3600
 CONVS = "console:convs"
 QUEUE = "console:queue"
 VERSION = "console:version"
@@ -75,7 +78,7 @@ class Handover:
         self._take = redis.register_script(_TAKE)
         self._release = redis.register_script(_RELEASE)
 
-    async def _log(self, cid: str, who: str, text: str, **extra: Any) -> None:
+    async def _log(self, cid: str, who: str, text: str, **extra: Any) -> str:
         now = self._clock()
         # The id lets staff point at one message (the "wrong answer" flag).
         item = {"id": secrets.token_hex(6), "from": who, "text": text[:MAX_TEXT], "at": now}
@@ -91,6 +94,7 @@ class Handover:
             pipe.zremrangebyrank(CONVS, 0, -LIST_MAX - 1)
             pipe.incr(VERSION)
             await pipe.execute()
+        return str(item["id"])
 
     async def state(self, cid: str) -> str:
         return str(await self._redis.hget(CONV + cid, "state") or "bot")
@@ -121,14 +125,20 @@ class Handover:
             return "left"
         return state
 
-    async def user_said(
-        self, cid: str, text: str, intent: str | None = None, confidence: float | None = None
+    async def user_said(self, cid: str, text: str) -> str:
+        """Records a message the assistant answered; returns its id (see `understood`)."""
+        return await self._log(cid, "user", mask_personal(text))
+
+    async def understood(
+        self, cid: str, message_id: str, intent: str, confidence: float | None
     ) -> None:
-        """Records a message the assistant answered, with what it understood."""
-        extra: dict[str, Any] = {}
-        if intent:
-            extra = {"intent": intent, "confidence": confidence}
-        await self._log(cid, "user", mask_personal(text), **extra)
+        """What the assistant understood of a recorded message, added once Rasa told us (after
+        the citizen already has the answer, so the look-up never delays it)."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(UNDERSTOOD + cid, message_id, json.dumps([intent, confidence]))
+            pipe.expire(UNDERSTOOD + cid, UNDERSTOOD_TTL_S)
+            pipe.incr(VERSION)
+            await pipe.execute()
 
     def queue_message(self, position: int) -> str:
         """The place in the queue in working hours; otherwise when staff are back."""
@@ -217,7 +227,16 @@ class Handover:
         return left + [v for v in views if not v["left_at"]]
 
     async def transcript(self, cid: str) -> list[dict[str, Any]]:
-        return [json.loads(item) for item in await self._redis.lrange(LOG + cid, 0, -1)]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.lrange(LOG + cid, 0, -1)
+            pipe.hgetall(UNDERSTOOD + cid)
+            items, understood = await pipe.execute()
+        messages = [json.loads(item) for item in items]
+        for message in messages:
+            found = understood.get(message.get("id"))
+            if found:
+                message["intent"], message["confidence"] = json.loads(found)
+        return messages
 
     async def message(self, cid: str, message_id: str) -> dict[str, Any] | None:
         found = [m for m in await self.transcript(cid) if m.get("id") == message_id]

@@ -3,7 +3,10 @@ conversations to staff instead of the assistant."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from connectors.console.handover import Handover
 from connectors.console.rasa_control import RasaControl
@@ -24,6 +27,7 @@ class WatchedAssistant(Assistant):
         self._inner = inner
         self._handover = handover
         self._control = rasa
+        self._background: set[asyncio.Task[None]] = set()
 
     async def turn(self, inbound: Inbound) -> list[Reply]:
         cid = inbound.conversation_id
@@ -40,16 +44,11 @@ class WatchedAssistant(Assistant):
             return await self._inner.turn(inbound)
         replies = await self._inner.turn(inbound)
         try:
-            understood = None
+            message_id = await self._handover.user_said(cid, inbound.text)
             if self._control is not None and inbound.text:
-                sent = {inbound.text, neutralize(inbound.text)}
-                understood = await self._control.understood(cid, sent)
-            await self._handover.user_said(
-                cid,
-                inbound.text,
-                understood.intent if understood else None,
-                understood.confidence if understood else None,
-            )
+                # Reading the tracker costs about as much as a parse: done after the citizen
+                # has the answer, not before.
+                self._spawn(self._record_understanding(cid, message_id, inbound.text))
             position = await self._handover.bot_said(cid, [r.text for r in replies if r.text])
             if position is not None:
                 queued = self._handover.queue_message(position)
@@ -58,3 +57,24 @@ class WatchedAssistant(Assistant):
         except Exception:
             log.exception("console: recording replies for %s failed", inbound.channel)
         return replies
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)  # a reference, so the task is not collected mid-way
+        task.add_done_callback(self._background.discard)
+
+    async def _record_understanding(self, cid: str, message_id: str, text: str) -> None:
+        assert self._control is not None
+        try:
+            understood = await self._control.understood(cid, {text, neutralize(text)})
+            if understood is not None:
+                await self._handover.understood(
+                    cid, message_id, understood.intent, understood.confidence
+                )
+        except Exception:  # only the console's intent column misses it
+            log.exception("console: reading what Rasa understood in %s failed", cid)
+
+    async def settled(self) -> None:
+        """Waits for the intent look-ups still running (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)

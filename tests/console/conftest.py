@@ -144,6 +144,8 @@ class ConsoleApp:
     def say(self, bot: Any, user: str, text: str) -> list[str]:
         """One citizen turn through a watched assistant, on the app's event loop."""
         replies = self.client.portal.call(bot.turn, Inbound("web", user, text))  # type: ignore[union-attr]
+        if hasattr(bot, "settled"):  # what Rasa understood is recorded after the answer
+            self.client.portal.call(bot.settled)  # type: ignore[union-attr]
         return [r.text for r in replies]
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
