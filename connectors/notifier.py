@@ -30,7 +30,7 @@ class Notifier:
     ) -> list[dict[str, Any]]:
         """Run `intent` in the conversation; returns the assistant's messages."""
         response = await self._http.post(
-            # Rasa (Sanic) does not decode %3A in the path: "zalo%3A1" would be another conversation.
+            # Rasa (Sanic) does not decode %3A in paths: "zalo%3A1" would be another conversation.
             f"/conversations/{quote(sender_id, safe=':')}/trigger_intent",
             json={"name": intent, "entities": entities},
             # Rasa's --auth-token is checked on the `token` query parameter.

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from connectors.console.hours import WorkingHours, parse_holidays, parse_hours, parse_weekdays
 
 
 def _float_env(name: str, default: float) -> float:
@@ -112,7 +116,13 @@ class ConsoleSettings:
     session_ttl_s: float = 8 * 3600.0
     max_failed_logins: int = 10
     lockout_s: float = 15 * 60.0
+    # Failed sign-ins from one IP address (any account) within the window before it must wait.
+    max_failed_logins_per_ip: int = 30
+    ip_window_s: float = 15 * 60.0
     case_api_staff_token: str | None = field(default=None, repr=False)
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
+    # Tests only: a fixed "now" for the working-hours calendar (CONSOLE_NOW, ISO with offset).
+    fixed_now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -294,7 +304,13 @@ def _console_from_env() -> ConsoleSettings:
         session_ttl_s=_float_env("CONSOLE_SESSION_TTL", d.session_ttl_s),
         max_failed_logins=_int_env("CONSOLE_MAX_FAILED_LOGINS", d.max_failed_logins),
         lockout_s=_float_env("CONSOLE_LOCKOUT_S", d.lockout_s),
+        max_failed_logins_per_ip=_int_env(
+            "CONSOLE_MAX_FAILED_LOGINS_PER_IP", d.max_failed_logins_per_ip
+        ),
+        ip_window_s=_float_env("CONSOLE_IP_WINDOW_S", d.ip_window_s),
         case_api_staff_token=_str_env("CASE_API_STAFF_TOKEN"),
+        working_hours=_working_hours_from_env(),
+        fixed_now=_fixed_now_from_env(),
     )
 
 
@@ -307,3 +323,34 @@ def _kiosk_from_env() -> KioskSettings:
         max_audio_seconds=_float_env("KIOSK_MAX_AUDIO_SECONDS", d.max_audio_seconds),
         max_text_chars=_int_env("KIOSK_MAX_TEXT_CHARS", d.max_text_chars),
     )
+
+
+def _working_hours_from_env() -> WorkingHours:
+    """CONSOLE_HOURS=07:30-17:00, CONSOLE_WORKDAYS=1-5 (ISO, Monday = 1), CONSOLE_TZ, and the
+    holidays: CONSOLE_HOLIDAYS (comma-separated ISO dates) or CONSOLE_HOLIDAYS_FILE (one a
+    line), replacing the built-in 2026-2027 list."""
+    d = WorkingHours()
+    opens, closes = parse_hours(_str_env("CONSOLE_HOURS") or "07:30-17:00")
+    holidays = d.holidays
+    holiday_file = _str_env("CONSOLE_HOLIDAYS_FILE")
+    if holiday_file:
+        holidays = parse_holidays(Path(holiday_file).read_text(encoding="utf-8").splitlines())
+    elif _str_env("CONSOLE_HOLIDAYS") is not None:
+        holidays = parse_holidays([_str_env("CONSOLE_HOLIDAYS") or ""])
+    return WorkingHours(
+        opens=opens,
+        closes=closes,
+        weekdays=parse_weekdays(_str_env("CONSOLE_WORKDAYS") or "1-5"),
+        holidays=holidays,
+        zone=_str_env("CONSOLE_TZ") or d.zone,
+    )
+
+
+def _fixed_now_from_env() -> datetime | None:
+    raw = _str_env("CONSOLE_NOW")
+    if raw is None:
+        return None
+    moment = datetime.fromisoformat(raw)
+    if moment.tzinfo is None:
+        raise ValueError(f"CONSOLE_NOW needs a UTC offset, got {raw!r}")
+    return moment

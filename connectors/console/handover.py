@@ -4,12 +4,15 @@ Every user message and bot reply passing through the gateway updates a small has
 conversation (channel, last message, state, waiting since, holder) and a bounded transcript;
 a version counter tells the live list that something changed. States: `bot` (the assistant
 answers), `waiting` (in the staff queue, the assistant still answers), `staff` (an agent holds
-it: the assistant is paused and the user's messages go to the console only).
+it: the assistant is paused and the user's messages go to the console only). Outside working
+hours a waiting conversation's messages are kept for staff ("left"), and those conversations
+come first in the list.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,10 +20,15 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from connectors.console import texts
+from connectors.console.hours import Office, WorkingHours
 from connectors.gateway.redaction import redact
+from nlu.normalize import match_key
 
 CONV = "console:conv:"
 LOG = "console:log:"
+# message id → [intent, confidence] of the user messages of one conversation.
+UNDERSTOOD = "console:understood:"
+UNDERSTOOD_TTL_S = 30 * 24 * 3600
 CONVS = "console:convs"
 QUEUE = "console:queue"
 VERSION = "console:version"
@@ -36,6 +44,7 @@ if holder and holder ~= '' and holder ~= ARGV[1] and ARGV[4] ~= '1' then
   return holder
 end
 redis.call('HSET', KEYS[1], 'state', 'staff', 'agent', ARGV[1], 'taken_at', ARGV[2])
+redis.call('HDEL', KEYS[1], 'left_at')
 redis.call('ZREM', KEYS[2], ARGV[3])
 return ''
 """
@@ -47,6 +56,7 @@ if holder ~= ARGV[1] and ARGV[2] ~= '1' then
   return 0
 end
 redis.call('HSET', KEYS[1], 'state', 'bot', 'agent', '', 'waiting_since', '', 'fallbacks', '0')
+redis.call('HDEL', KEYS[1], 'left_at')
 return 1
 """
 
@@ -56,15 +66,23 @@ def conversation_id(channel: str, user_id: str) -> str:
 
 
 class Handover:
-    def __init__(self, redis: aioredis.Redis, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        clock: Callable[[], float] = time.time,
+        office: Office | None = None,
+    ) -> None:
         self._redis = redis
         self._clock = clock
+        self.office = office or Office(WorkingHours())
         self._take = redis.register_script(_TAKE)
         self._release = redis.register_script(_RELEASE)
 
-    async def _log(self, cid: str, who: str, text: str, **extra: str) -> None:
+    async def _log(self, cid: str, who: str, text: str, **extra: Any) -> str:
         now = self._clock()
-        entry = json.dumps({"from": who, "text": text[:MAX_TEXT], "at": now, **extra})
+        # The id lets staff point at one message (the "wrong answer" flag).
+        item = {"id": secrets.token_hex(6), "from": who, "text": text[:MAX_TEXT], "at": now}
+        entry = json.dumps({**item, **extra})
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.rpush(LOG + cid, entry)
             pipe.ltrim(LOG + cid, -TRANSCRIPT_MAX, -1)
@@ -76,19 +94,62 @@ class Handover:
             pipe.zremrangebyrank(CONVS, 0, -LIST_MAX - 1)
             pipe.incr(VERSION)
             await pipe.execute()
+        return str(item["id"])
 
     async def state(self, cid: str) -> str:
         return str(await self._redis.hget(CONV + cid, "state") or "bot")
 
-    async def user_said(self, channel: str, user_id: str, text: str) -> str:
-        """Records the user's message; returns the state it found (the caller routes on it)."""
+    async def route(self, channel: str, user_id: str, text: str) -> str:
+        """Where the user's message goes: `staff` (held: recorded for the agent), `left` (waiting
+        outside working hours: recorded as a message left for staff), `back` (waiting out of
+        hours and asked for the assistant again: out of the queue), else `bot`/`waiting`, and
+        then the caller records it with `user_said` once the assistant has understood it."""
         cid = conversation_id(channel, user_id)
-        text = mask_personal(text)
-        await self._redis.hsetnx(CONV + cid, "channel", channel)
-        await self._redis.hsetnx(CONV + cid, "user_id", user_id)
-        await self._redis.hsetnx(CONV + cid, "state", "bot")
-        await self._log(cid, "user", text)
-        return await self.state(cid)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(CONV + cid, "channel", channel)
+            pipe.hsetnx(CONV + cid, "user_id", user_id)
+            pipe.hsetnx(CONV + cid, "state", "bot")
+            await pipe.execute()
+        state = await self.state(cid)
+        if state == "staff":
+            await self._log(cid, "user", mask_personal(text))
+        elif state == "waiting" and not self.office.is_open():
+            if match_key(text) in texts.BACK_TO_ASSISTANT_KEYS:
+                # Out of the queue, back to the assistant; what was left stays marked.
+                await self._redis.hset(CONV + cid, mapping={"state": "bot", "fallbacks": "0"})
+                await self._redis.zrem(QUEUE, cid)
+                await self._log(cid, "user", mask_personal(text))
+                return "back"
+            await self._redis.hsetnx(CONV + cid, "left_at", str(self._clock()))
+            await self._log(cid, "user", mask_personal(text), left=True)
+            return "left"
+        return state
+
+    async def user_said(self, cid: str, text: str) -> str:
+        """Records a message the assistant answered; returns its id (see `understood`)."""
+        return await self._log(cid, "user", mask_personal(text))
+
+    async def understood(
+        self, cid: str, message_id: str, intent: str, confidence: float | None
+    ) -> None:
+        """What the assistant understood of a recorded message, added once Rasa told us (after
+        the citizen already has the answer, so the look-up never delays it)."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(UNDERSTOOD + cid, message_id, json.dumps([intent, confidence]))
+            pipe.expire(UNDERSTOOD + cid, UNDERSTOOD_TTL_S)
+            pipe.incr(VERSION)
+            await pipe.execute()
+
+    def queue_message(self, position: int) -> str:
+        """The place in the queue in working hours; otherwise when staff are back."""
+        if self.office.is_open():
+            return texts.QUEUED.format(position=position)
+        back = self.office.next_opening()
+        return texts.CLOSED.format(when=back) if back else texts.CLOSED_NO_DATE
+
+    def left_message_ack(self) -> str:
+        back = self.office.next_opening()
+        return texts.MESSAGE_LEFT.format(when=back) if back else texts.MESSAGE_LEFT_NO_DATE
 
     async def bot_said(self, cid: str, replies: list[str]) -> int | None:
         """Records the bot's replies; puts the conversation in the queue when the user asked
@@ -154,15 +215,32 @@ class Handover:
         return int(await self._redis.get(VERSION) or 0)
 
     async def conversations(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Most recent first, except that messages left out of hours come before all others
+        (oldest left first: they have waited longest)."""
         ids = [str(c) for c in await self._redis.zrevrange(CONVS, 0, limit - 1)]
         async with self._redis.pipeline(transaction=False) as pipe:
             for cid in ids:
                 pipe.hgetall(CONV + cid)
             rows = await pipe.execute()
-        return [_view(cid, row) for cid, row in zip(ids, rows, strict=True) if row]
+        views = [_view(cid, row) for cid, row in zip(ids, rows, strict=True) if row]
+        left = sorted((v for v in views if v["left_at"]), key=lambda v: v["left_at"])
+        return left + [v for v in views if not v["left_at"]]
 
     async def transcript(self, cid: str) -> list[dict[str, Any]]:
-        return [json.loads(item) for item in await self._redis.lrange(LOG + cid, 0, -1)]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.lrange(LOG + cid, 0, -1)
+            pipe.hgetall(UNDERSTOOD + cid)
+            items, understood = await pipe.execute()
+        messages = [json.loads(item) for item in items]
+        for message in messages:
+            found = understood.get(message.get("id"))
+            if found:
+                message["intent"], message["confidence"] = json.loads(found)
+        return messages
+
+    async def message(self, cid: str, message_id: str) -> dict[str, Any] | None:
+        found = [m for m in await self.transcript(cid) if m.get("id") == message_id]
+        return found[0] if found else None
 
 
 def mask_personal(text: str) -> str:
@@ -185,4 +263,5 @@ def _view(cid: str, data: dict[str, Any]) -> dict[str, Any]:
         "last_from": data.get("last_from", ""),
         "last_at": number("last_at"),
         "waiting_since": number("waiting_since"),
+        "left_at": number("left_at"),
     }

@@ -21,6 +21,10 @@ tr.selected{background:#e6f0fa} tr{cursor:pointer}
 textarea{width:100%;min-height:4rem} pre{white-space:pre-wrap;font-size:.85rem}
 .login{max-width:22rem;margin:4rem auto} .login input{width:100%;margin:.3rem 0 .8rem}
 .error{color:#b91c1c}
+.intent{color:#6b21a8;font-size:.8rem;margin-left:.4rem} .low{color:#b91c1c}
+.left-badge{background:#fde68a;border-radius:3px;padding:0 .3rem;margin-left:.3rem}
+.flag{font-size:.75rem;margin-left:.4rem} #closed{background:#b45309;padding:0 .4rem}
+tr.handled{color:#94a3b8} #ask-result{font-family:inherit;font-size:.9rem}
 """
 
 
@@ -44,29 +48,42 @@ CONSOLE_HTML = f"""<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style>
 <script src="/console/console.js" defer></script></head>
 <body><header><h1>Bảng điều khiển tổng đài – Bộ phận Một cửa</h1>
-<span id="me"></span><span id="live">Đang kết nối…</span>
+<span id="me"></span><span id="closed" hidden>Ngoài giờ làm việc</span>
+<span id="live">Đang kết nối…</span>
 <button id="logout">Đăng xuất</button></header>
 <main>
 <section><h2>Cuộc trò chuyện</h2>
 <table id="conversations"><thead><tr><th>Kênh</th><th>Tin nhắn cuối</th><th>Trạng thái</th>
-<th>Chờ</th></tr></thead><tbody></tbody></table></section>
+<th>Chờ</th></tr></thead><tbody></tbody></table>
+<h2>Hồ sơ chuyển cán bộ</h2>
+<table id="submissions"><thead><tr><th>Thời gian</th><th>Thủ tục</th><th>Mã tham chiếu</th>
+<th>Người nộp</th><th></th></tr></thead><tbody></tbody></table></section>
 <section><h2>Nội dung <span id="selected-id"></span></h2>
 <div><button id="take" disabled>Nhận hỗ trợ</button>
 <button id="release" disabled>Trả lại trợ lý ảo</button></div>
 <ul id="transcript"></ul>
+<div id="flag-box" hidden>Ý định đúng của tin nhắn: <select id="flag-intent"></select>
+<button id="flag-send">Gửi vào hàng xem lại</button> <span id="flag-result"></span></div>
 <textarea id="reply-text" placeholder="Nhập câu trả lời cho người dân…"></textarea>
 <button id="reply-send" disabled>Gửi</button> <span id="action-error" class="error"></span>
 </section>
-<section><h2>Tra cứu hồ sơ</h2>
+<section><h2>Hỏi đáp thủ tục</h2>
+<input id="ask-question" placeholder="Câu hỏi hoặc tên thủ tục, ví dụ: lệ phí đăng ký nhãn hiệu"
+ size="34"> <button id="ask-go">Hỏi</button><pre id="ask-result"></pre>
+<h2>Tra cứu hồ sơ</h2>
 <input id="status-code" placeholder="Mã hồ sơ, ví dụ 000.00.01.G06-251219-0001" size="34">
 <button id="status-go">Tra cứu</button><pre id="status-result"></pre>
 <div id="audit-box" hidden><h2>Nhật ký tra cứu</h2><button id="audit-go">Xem nhật ký</button>
-<pre id="audit-result"></pre></div></section>
+<pre id="audit-result"></pre>
+<h2>Hàng xem lại câu trả lời sai</h2><button id="review-go">Xem</button>
+<a id="review-export" href="/console/api/review/export">Tải dữ liệu huấn luyện (YAML)</a>
+<pre id="review-result"></pre></div></section>
 </main></body></html>"""
 
 CONSOLE_JS = r"""
 "use strict";
-const S = {csrf: "", me: null, selected: null, skew: 0, convs: []};
+const S = {csrf: "", me: null, selected: null, skew: 0, convs: [], flagging: null,
+  intents: null};
 const STATE = {bot: "Trợ lý ảo", waiting: "Chờ cán bộ", staff: "Cán bộ đang hỗ trợ"};
 const WHO = {user: "Người dân", bot: "Trợ lý ảo", agent: "Cán bộ"};
 const $ = (id) => document.getElementById(id);
@@ -109,8 +126,15 @@ function renderList() {
     tr.dataset.state = c.state;
     if (c.id === S.selected) tr.className = "selected";
     const state = STATE[c.state] + (c.agent ? " (" + c.agent + ")" : "");
-    tr.append(cell(c.channel), cell(c.last_text, "last"), cell(state, "state-" + c.state),
-      cell(waited(c), "wait"));
+    const stateCell = cell(state, "state-" + c.state);
+    if (c.left_at) {
+      tr.dataset.left = "1";
+      const badge = document.createElement("span");
+      badge.className = "left-badge";
+      badge.textContent = "Lời nhắn ngoài giờ";
+      stateCell.append(badge);
+    }
+    tr.append(cell(c.channel), cell(c.last_text, "last"), stateCell, cell(waited(c), "wait"));
     tr.addEventListener("click", () => select(c.id));
     body.append(tr);
   }
@@ -134,10 +158,74 @@ async function loadTranscript() {
   for (const m of data.messages) {
     const li = document.createElement("li");
     li.className = "from-" + m.from;
+    li.dataset.id = m.id || "";
     li.textContent = (WHO[m.from] || m.from) + (m.agent ? " " + m.agent : "") + ": " + m.text;
+    if (m.left) {
+      const badge = document.createElement("span");
+      badge.className = "left-badge";
+      badge.textContent = "lời nhắn ngoài giờ";
+      li.append(badge);
+    }
+    if (m.from === "user" && m.intent) {
+      const tag = document.createElement("span");
+      const low = typeof m.confidence === "number" && m.confidence < 0.5;
+      tag.className = "intent" + (low ? " low" : "");
+      tag.textContent = m.intent + (typeof m.confidence === "number"
+        ? " " + Math.round(m.confidence * 100) + "%" : "");
+      li.append(tag);
+    }
+    if (m.from === "user" && m.id && !m.left) {  // a left message never reached the assistant
+      const b = document.createElement("button");
+      b.className = "flag";
+      b.textContent = "Trả lời sai";
+      b.addEventListener("click", () => startFlag(m.id));
+      li.append(b);
+    }
     list.append(li);
   }
   list.scrollTop = list.scrollHeight;
+}
+
+async function startFlag(messageId) {
+  S.flagging = messageId;
+  $("flag-result").textContent = "";
+  if (!S.intents) {
+    try { S.intents = (await api("/console/api/intents")).intents; }
+    catch (e) { $("flag-result").textContent = e.message; return; }
+    const sel = $("flag-intent");
+    for (const name of S.intents) {
+      const o = document.createElement("option");
+      o.value = name; o.textContent = name; sel.append(o);
+    }
+  }
+  $("flag-box").hidden = false;
+}
+
+function renderSubmissions(items) {
+  const body = $("submissions").tBodies[0];
+  body.replaceChildren();
+  for (const s of items) {
+    const tr = document.createElement("tr");
+    tr.dataset.id = s.id;
+    if (s.handled_by) tr.className = "handled";
+    const when = s.created_at ? new Date(s.created_at * 1000).toLocaleString("vi-VN") : "";
+    const who = [s.applicant, s.phone].filter(Boolean).join(" – ");
+    tr.append(cell(when), cell(s.procedure_name), cell(s.id), cell(who));
+    const td = document.createElement("td");
+    if (s.handled_by) {
+      td.textContent = "Đã xử lý (" + s.handled_by + ")";
+    } else {
+      const b = document.createElement("button");
+      b.className = "handled-go";
+      b.textContent = "Đã xử lý";
+      b.addEventListener("click", () =>
+        api("/console/api/submissions/" + encodeURIComponent(s.id) + "/handled", "POST")
+          .catch((e) => { $("action-error").textContent = e.message; }));
+      td.append(b);
+    }
+    tr.append(td);
+    body.append(tr);
+  }
 }
 
 async function select(id) {
@@ -162,7 +250,8 @@ function connect() {
     const data = JSON.parse(ev.data);
     S.skew = Date.now() / 1000 - data.server_time;
     S.convs = data.conversations;
-    renderList(); renderButtons();
+    $("closed").hidden = data.open !== false;
+    renderList(); renderButtons(); renderSubmissions(data.submissions || []);
     if (S.selected) loadTranscript().catch(() => {});
   };
 }
@@ -200,6 +289,31 @@ async function main() {
     const code = $("status-code").value.trim();
     try { showStatus(await api("/console/api/status", "POST", {code})); }
     catch (e) { $("status-result").textContent = e.message; }
+  });
+  $("flag-send").addEventListener("click", async () => {
+    if (!S.flagging || !S.selected) return;
+    try {
+      await api(convUrl("flag"), "POST", {message_id: S.flagging, intent: $("flag-intent").value});
+      $("flag-result").textContent = "Đã gửi vào hàng xem lại.";
+    } catch (e) { $("flag-result").textContent = e.message; }
+  });
+  $("ask-go").addEventListener("click", async () => {
+    $("ask-result").textContent = "…";
+    try {
+      const d = await api("/console/api/ask", "POST", {question: $("ask-question").value});
+      const more = d.others.length
+        ? ["Có thể là thủ tục khác: " + d.others.map((o) => o.code + " " + o.name).join("; ")]
+        : [];
+      // A blank line between answers: staff read them out one by one.
+      $("ask-result").textContent = [d.code + " – " + d.name, ...d.texts, ...more].join("\n\n");
+    } catch (e) { $("ask-result").textContent = e.message; }
+  });
+  $("review-go").addEventListener("click", async () => {
+    try {
+      const d = await api("/console/api/review");
+      $("review-result").textContent = d.items.map((i) =>
+        [i.correct, "←", i.predicted || "?", i.text].join("  ")).join("\n") || "Trống.";
+    } catch (e) { $("review-result").textContent = e.message; }
   });
   $("audit-go").addEventListener("click", async () => {
     try {

@@ -27,6 +27,7 @@ from connectors.console import pages, texts
 from connectors.console.accounts import Outcome
 from connectors.console.panel import PanelError
 from connectors.console.rasa_control import RasaControlError
+from connectors.console.review import INTENT_RE, export_nlu
 from connectors.console.service import Console
 from connectors.console.sessions import Session
 
@@ -45,7 +46,9 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 TRACKING_RE = re.compile(r"^[A-Za-z0-9.\-]{6,40}$")
+JOB_ID_RE = re.compile(r"^[A-Za-z0-9:_.\-]{1,128}$")
 MAX_REPLY = 2000
+MAX_QUESTION = 300
 SSE_TICK_S = 0.5
 MAX_FORM_BYTES = 4096
 
@@ -63,7 +66,12 @@ def _json(body: Any, status: int = 200) -> JSONResponse:
 class ConsoleWeb:
     def __init__(self, console: Console) -> None:
         self.c = console
-        self.secure = console.settings.console.secure_cookies
+        self.secure_always = console.settings.console.secure_cookies
+
+    def _secure(self, request: Request) -> bool:
+        """`Secure` when configured (behind a TLS proxy) or when the request itself came over
+        HTTPS (uvicorn's proxy headers make the scheme https behind a trusted proxy)."""
+        return self.secure_always or request.url.scheme == "https"
 
     # -- guards -------------------------------------------------------------
 
@@ -105,7 +113,7 @@ class ConsoleWeb:
             path="/console/login",
             httponly=True,
             samesite="strict",
-            secure=self.secure,
+            secure=self._secure(request),
         )
         return response
 
@@ -116,7 +124,13 @@ class ConsoleWeb:
             return HTMLResponse(texts.CSRF_FAILED, status_code=403, headers=SECURITY_HEADERS)
         username = form.get("username", "").strip().lower()[:64]
         password = form.get("password", "")
+        address = request.client.host if request.client else "unknown"
+        if await self.c.address_throttle.blocked(address):
+            log.warning("console: sign-in refused, too many failures from one address")
+            return await self.login_form(request, texts.LOGIN_THROTTLED, 429)
         result = await asyncio.to_thread(self.c.accounts.sign_in, username, password)
+        if result.outcome is not Outcome.OK:
+            await self.c.address_throttle.failed(address)
         if result.outcome is Outcome.LOCKED:
             log.warning("console: sign-in refused, account locked")
             return await self.login_form(request, texts.LOGIN_LOCKED, 429)
@@ -131,7 +145,7 @@ class ConsoleWeb:
             path="/console",
             httponly=True,
             samesite="strict",
-            secure=self.secure,
+            secure=self._secure(request),
         )
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console/login")
         return response
@@ -148,7 +162,13 @@ class ConsoleWeb:
         return _json({"username": session.username, "role": session.role, "csrf": session.csrf})
 
     async def _snapshot(self) -> dict[str, Any]:
-        return {"server_time": time.time(), "conversations": await self.c.handover.conversations()}
+        await self.c.submissions.sync()
+        return {
+            "server_time": time.time(),
+            "open": self.c.handover.office.is_open(),
+            "conversations": await self.c.handover.conversations(),
+            "submissions": await self.c.submissions.items(),
+        }
 
     async def conversations(self, request: Request, session: Session) -> Response:
         return _json(await self._snapshot())
@@ -159,6 +179,7 @@ class ConsoleWeb:
         async def events() -> AsyncIterator[str]:
             seen, ticks = -1, 0
             while True:
+                await self.c.submissions.sync()  # a handed submission bumps the version
                 version = await self.c.handover.version()
                 if version != seen:
                     seen = version
@@ -252,6 +273,67 @@ class ConsoleWeb:
         except PanelError as err:
             return _error(err.status, err.reason)
 
+    # -- "wrong answer" review ------------------------------------------------
+
+    async def intents(self, request: Request, session: Session) -> Response:
+        try:
+            return _json({"intents": await self.c.rasa.intents()})
+        except RasaControlError as err:
+            log.warning("console: reading Rasa's domain failed: %s", err)
+            return _error(502, texts.RASA_DOWN)
+
+    async def flag(self, request: Request, session: Session) -> Response:
+        cid = request.path_params["cid"]
+        body = await _body(request)
+        message_id, intent = str(body.get("message_id", "")), str(body.get("intent", ""))
+        if not INTENT_RE.match(intent):
+            return _error(422, texts.BAD_INTENT)
+        message = await self.c.handover.message(cid, message_id) if message_id else None
+        if message is None or message.get("from") != "user":
+            return _error(404, texts.NO_MESSAGE)
+        try:
+            known = await self.c.rasa.intents()
+        except RasaControlError:
+            return _error(502, texts.RASA_DOWN)
+        if intent not in known:
+            return _error(422, texts.BAD_INTENT)
+        await self.c.review.flag(message, cid, intent, session.username)
+        return _json({"ok": True})
+
+    async def review(self, request: Request, session: Session) -> Response:
+        return _json({"items": await self.c.review.items()})
+
+    async def review_export(self, request: Request, session: Session) -> Response:
+        headers = {
+            **SECURITY_HEADERS,
+            "Content-Disposition": 'attachment; filename="nlu-review.yml"',
+        }
+        body = export_nlu(await self.c.review.items())
+        return Response(body, media_type="application/x-yaml", headers=headers)
+
+    # -- assistant panel: procedures, handed submissions ---------------------
+
+    async def ask(self, request: Request, session: Session) -> Response:
+        question = " ".join(str((await _body(request)).get("question", "")).split())
+        if not question or len(question) > MAX_QUESTION:
+            return _error(422, f"Câu hỏi từ 1 đến {MAX_QUESTION} ký tự.")
+        try:
+            return _json(await self.c.procedures.answer(question))
+        except PanelError as err:
+            return _error(err.status, err.reason)
+
+    async def submissions(self, request: Request, session: Session) -> Response:
+        await self.c.submissions.sync()
+        return _json({"items": await self.c.submissions.items()})
+
+    async def handled(self, request: Request, session: Session) -> Response:
+        job_id = request.path_params["job_id"]
+        if not JOB_ID_RE.match(job_id):
+            return _error(422, texts.NO_SUBMISSION)
+        if not await self.c.submissions.mark_handled(job_id, session.username):
+            return _error(404, texts.NO_SUBMISSION)
+        return _json({"ok": True})
+
     def routes(self) -> list[Route]:
         api = self.api
         conv = "/console/api/conversations/{cid:str}"
@@ -274,6 +356,21 @@ class ConsoleWeb:
             Route(conv + "/reply", api(self.reply), methods=["POST"]),
             Route("/console/api/status", api(self.status), methods=["POST"]),
             Route("/console/api/audit", api(self.audit, supervisor=True), methods=["GET"]),
+            Route("/console/api/intents", api(self.intents), methods=["GET"]),
+            Route(conv + "/flag", api(self.flag), methods=["POST"]),
+            Route("/console/api/review", api(self.review, supervisor=True), methods=["GET"]),
+            Route(
+                "/console/api/review/export",
+                api(self.review_export, supervisor=True),
+                methods=["GET"],
+            ),
+            Route("/console/api/ask", api(self.ask), methods=["POST"]),
+            Route("/console/api/submissions", api(self.submissions), methods=["GET"]),
+            Route(
+                "/console/api/submissions/{job_id:str}/handled",
+                api(self.handled),
+                methods=["POST"],
+            ),
         ]
 
 

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from connectors.console.service import Console
 from connectors.console.web import console_routes
+from connectors.console.webchat import webchat_routes
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.dedup import Deduplicator
 from connectors.gateway.dispatcher import KeyedDispatcher
@@ -152,4 +153,5 @@ def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None
     ]
     routes += console_routes(console)  # console hook: staff pages and API under /console
     routes += kiosk_routes(kiosk)  # kiosk hook: the reception page and its WebSocket
+    routes += webchat_routes(console)  # console hook: web chat through the watched assistant
     return Starlette(routes=routes, lifespan=lifespan)

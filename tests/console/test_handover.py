@@ -4,12 +4,14 @@ assistant panel's audited status look-up."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
 
 from connectors.console import texts
 from connectors.console.handover import mask_personal
+from connectors.console.hours import Office, WorkingHours
 from connectors.console.watch import WatchedAssistant
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.inbound import Inbound
@@ -120,3 +122,47 @@ def test_status_lookup_is_audited_and_shows_no_phone(console_app: ConsoleApp) ->
     missing = console_app.post("/console/api/status", {"code": "000.00.01.G06-251219-9999"})
     assert missing.status_code == 404
     assert console_app.post("/console/api/status", {"code": "<b>"}).status_code == 422
+
+
+def test_out_of_hours_messages_are_left_for_staff_and_listed_first(
+    console_app: ConsoleApp,
+) -> None:
+    saturday = datetime(2026, 12, 5, 21, 0, tzinfo=timezone(timedelta(hours=7)))
+    console_app.console.handover.office = Office(WorkingHours(), fixed_now=saturday)
+    bot, inner = _watch(console_app, {"gặp cán bộ": HUMAN})
+    closed = _turn(console_app, bot, "night", "gặp cán bộ")
+    assert closed[-1] == texts.CLOSED.format(when="07:30 thứ Hai, 07/12/2026")
+    left = _turn(console_app, bot, "night", "Tôi cần hỏi về hồ sơ, số tôi 0912345678")
+    assert left == [texts.MESSAGE_LEFT.format(when="07:30 thứ Hai, 07/12/2026")]
+    assert inner.asked == ["gặp cán bộ"]  # the left message did not go to the assistant
+    _turn(console_app, bot, "later", "xin chào")  # a more recent conversation, not waiting
+
+    console_app.create_staff("an.nguyen")
+    console_app.sign_in("an.nguyen")
+    listing = console_app.client.get("/console/api/conversations").json()["conversations"]
+    assert [c["id"] for c in listing[:2]] == ["web:night", "web:later"]
+    assert listing[0]["left_at"] and listing[0]["state"] == "waiting"
+    log = console_app.client.get("/console/api/conversations/web:night/messages").json()
+    [kept] = [m for m in log["messages"] if m.get("left")]
+    assert "Tôi cần hỏi về hồ sơ" in kept["text"] and "0912345678" not in kept["text"]
+
+    assert console_app.post("/console/api/conversations/web:night/take").status_code == 200
+    listing = console_app.client.get("/console/api/conversations").json()["conversations"]
+    assert [c["left_at"] for c in listing if c["id"] == "web:night"] == [None]
+
+
+def test_out_of_hours_the_citizen_can_go_back_to_the_assistant(console_app: ConsoleApp) -> None:
+    saturday = datetime(2026, 12, 5, 21, 0, tzinfo=timezone(timedelta(hours=7)))
+    console_app.console.handover.office = Office(WorkingHours(), fixed_now=saturday)
+    bot, inner = _watch(console_app, {"gặp cán bộ": HUMAN})
+    _turn(console_app, bot, "n2", "gặp cán bộ")
+    _turn(console_app, bot, "n2", "xin gọi lại cho tôi")
+    assert _turn(console_app, bot, "n2", "Trợ lý ảo!") == [texts.BACK_TO_ASSISTANT]
+    assert _turn(console_app, bot, "n2", "lệ phí bao nhiêu") == ["Dạ vâng."]
+    assert inner.asked == ["gặp cán bộ", "lệ phí bao nhiêu"]
+    assert console_app.redis.zrank("console:queue", "web:n2") is None
+    # Staff still see what was left, first in the list.
+    console_app.create_staff("an.nguyen")
+    console_app.sign_in("an.nguyen")
+    [first, *_] = console_app.client.get("/console/api/conversations").json()["conversations"]
+    assert (first["id"], first["state"]) == ("web:n2", "bot") and first["left_at"]

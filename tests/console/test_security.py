@@ -15,11 +15,16 @@ from tests.console.conftest import PASSWORD, ConsoleApp
 
 PAGES = ["/console", "/console/console.js"]
 API_GET = ["/console/api/me", "/console/api/conversations", "/console/api/stream",
-           "/console/api/audit", "/console/api/conversations/telegram:1/messages"]
+           "/console/api/audit", "/console/api/conversations/telegram:1/messages",
+           "/console/api/intents", "/console/api/review", "/console/api/review/export",
+           "/console/api/submissions"]
 API_POST = ["/console/api/logout", "/console/api/status",
             "/console/api/conversations/telegram:1/take",
             "/console/api/conversations/telegram:1/release",
-            "/console/api/conversations/telegram:1/reply"]
+            "/console/api/conversations/telegram:1/reply",
+            "/console/api/conversations/telegram:1/flag",
+            "/console/api/ask", "/console/api/submissions/job-1/handled"]
+SUPERVISOR_ONLY = ["/console/api/audit", "/console/api/review", "/console/api/review/export"]
 
 
 def test_scrypt_hash_round_trip_and_salted() -> None:
@@ -89,13 +94,42 @@ def test_lock_expires_after_the_lockout(tmp_path: object) -> None:
     assert accounts.sign_in("nobody", PASSWORD).outcome is Outcome.BAD
 
 
-def test_agent_cannot_read_audit_supervisor_can(console_app: ConsoleApp) -> None:
+def test_agent_cannot_read_supervisor_pages_supervisor_can(console_app: ConsoleApp) -> None:
     console_app.create_staff("an.nguyen")
     console_app.create_staff("giam.sat", "supervisor")
     console_app.sign_in("an.nguyen")
-    assert console_app.client.get("/console/api/audit").status_code == 403
+    for path in SUPERVISOR_ONLY:
+        assert console_app.client.get(path).status_code == 403, path
     console_app.sign_in("giam.sat")
-    assert console_app.client.get("/console/api/audit").status_code == 200
+    for path in SUPERVISOR_ONLY:
+        assert console_app.client.get(path).status_code == 200, path
+
+
+def test_one_address_is_throttled_across_accounts(console_app: ConsoleApp) -> None:
+    """No single account reaches its lockout, yet the address guessing them all is stopped
+    (the unit-test settings allow 30 failures per address)."""
+    accounts = [f"nv.{i:02d}" for i in range(4)]
+    for name in accounts:
+        console_app.create_staff(name)
+    for attempt in range(30):
+        response = console_app.sign_in(accounts[attempt % 4], "sai-mat-khau-000")
+        assert response.status_code == 401, attempt
+    refused = console_app.sign_in(accounts[0])  # even the right password, from this address
+    assert refused.status_code == 429 and "quá nhiều lần đăng nhập sai" in refused.text
+    assert console_app.client.get("/console/api/me").status_code == 401
+    # Another address is not affected (the test transport's client address, changed in place:
+    # a second TestClient would run on another event loop than the Redis pool).
+    console_app.client._transport.client = ("203.0.113.9", 50000)  # type: ignore[attr-defined]
+    assert console_app.sign_in(accounts[0]).status_code == 303
+
+
+def test_cookies_are_secure_when_the_request_came_over_https(console_app: ConsoleApp) -> None:
+    console_app.create_staff("an.nguyen")
+    console_app.client.base_url = "https://testserver"  # type: ignore[assignment]
+    assert "; secure" in console_app.client.get("/console/login").headers["set-cookie"].lower()
+    response = console_app.sign_in("an.nguyen")
+    assert response.status_code == 303
+    assert "; secure" in response.headers["set-cookie"].lower()
 
 
 def test_logout_ends_the_session(console_app: ConsoleApp) -> None:

@@ -24,6 +24,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts" / "console"
 AGENT, PASSWORD = "an.nguyen", "mat-khau-e2e-12345"
+SUPERVISOR = "giam.sat"
+# The calendar's clock for the gateway (CONSOLE_NOW is read for tests only): a Monday morning
+# in Hanoi, so the queue answers with a place whatever time CI runs.
+IN_HOURS = "2026-12-07T10:00:00+07:00"
+# Saturday night: staff are back at 07:30 on Monday 07/12/2026.
+OUT_OF_HOURS = "2026-12-05T21:00:00+07:00"
+
+
+def _create_staff(env: dict[str, str], username: str, role: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "connectors.console", "create-staff", "--username", username,
+         "--role", role],
+        input=PASSWORD + "\n", text=True, env=env, cwd=ROOT, check=True, capture_output=True,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -32,13 +46,24 @@ def console_gateway(
 ) -> Iterator[Gateway]:
     db = tmp_path_factory.mktemp("console") / "console.sqlite3"
     env = {**channel_env, "RASA_AUTH_TOKEN": stack.config.auth_token, "CONSOLE_DB": str(db),
-           "CASE_API_URL": stack.case_api_url}
-    subprocess.run(
-        [sys.executable, "-m", "connectors.console", "create-staff", "--username", AGENT,
-         "--role", "agent"],
-        input=PASSWORD + "\n", text=True, env=env, cwd=ROOT, check=True, capture_output=True,
-    )
+           "CASE_API_URL": stack.case_api_url, "CONSOLE_NOW": IN_HOURS}
+    _create_staff(env, AGENT, "agent")
+    _create_staff(env, SUPERVISOR, "supervisor")
     running = start_gateway("console-gateway", env, tmp_path_factory.mktemp("console-logs"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def closed_gateway(
+    stack: Stack, channel_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateway]:
+    """A second gateway on the same Redis whose calendar clock says Saturday night."""
+    db = tmp_path_factory.mktemp("console-closed") / "console.sqlite3"
+    env = {**channel_env, "RASA_AUTH_TOKEN": stack.config.auth_token, "CONSOLE_DB": str(db),
+           "CASE_API_URL": stack.case_api_url, "CONSOLE_NOW": OUT_OF_HOURS}
+    _create_staff(env, AGENT, "agent")
+    running = start_gateway("console-closed", env, tmp_path_factory.mktemp("closed-logs"))
     yield running
     running.stop()
 
