@@ -64,7 +64,7 @@ conversation-tests: $(MODEL)
 nlu-eval: $(MODEL) $(BASELINE)
 	$(PY) -m nlu.evaluation --model $(MODEL) --baseline $(BASELINE) --report docs/nlu-report.md
 
-integration: $(MODEL)
+integration: $(MODEL) voice-model
 	$(PY) -m pytest -m integration -q
 
 test: lint typecheck validate unit conversation-tests nlu-eval integration
@@ -75,6 +75,8 @@ bench: $(MODEL) voice-model
 	$(PY) -m benchmarks.turn_profile --report docs/benchmarks.md
 	$(PY) -m benchmarks.channels_bench --report docs/benchmarks.md
 	$(PY) benchmarks/voice_bench.py --out results/voice_bench.json
+	$(PY) -m benchmarks.kiosk_bench --report docs/benchmarks.md
+	$(PY) -m benchmarks.console_intent -n 60 --report docs/benchmarks.md
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements/lock.txt

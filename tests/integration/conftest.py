@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from stack.services import DEFAULT_MODEL, Stack, StackConfig
+from stack import commands
+from stack.processes import ManagedProcess, free_port
+from stack.services import DEFAULT_MODEL, ROOT, Stack, StackConfig, local
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +51,34 @@ def citizen(stack: Stack) -> Iterator[Citizen]:
     person = Citizen(stack.rasa_url)
     yield person
     person.http.close()
+
+
+@pytest.fixture(scope="session")
+def voice_url(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real voice service (Whisper base): the stack's own when it runs one, else started
+    here with the stack's command line. Google TTS is made unreachable: nothing leaves."""
+    if stack.voice is not None:
+        yield f"http://127.0.0.1:{stack.config.voice_port}"
+        return
+    port = free_port()
+    process = ManagedProcess(
+        "voice",
+        local(commands.voice("127.0.0.1", port)),
+        tmp_path_factory.mktemp("voice-logs") / "voice.log",
+        env={
+            "PYTHONPATH": str(ROOT),
+            "VOICE_TTS_ONLINE": "0",
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "VOICE_CPU_THREADS": "2",
+        },
+        cwd=ROOT,
+    )
+    process.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        process.wait_http(f"{url}/health", 120)
+    except BaseException:
+        process.stop()
+        raise
+    yield url
+    process.stop()

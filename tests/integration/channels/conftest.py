@@ -12,9 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from stack import commands
-from stack.processes import ManagedProcess, free_port
-from stack.services import ROOT, Stack, local
+from stack.services import Stack
 from tests.fakes.gateway import TELEGRAM_SECRET, TELEGRAM_TOKEN, Gateway, gateway_env, start_gateway
 from tests.fakes.payloads import load
 from tests.fakes.telegram import FakeTelegram
@@ -36,37 +34,6 @@ def fake_zalo() -> Iterator[FakeZalo]:
     fake = FakeZalo(app_id="3608465249409039", refresh_delay_s=0.2).start()
     yield fake
     fake.stop()
-
-
-@pytest.fixture(scope="session")
-def voice_url(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real voice service (Whisper base): the stack's own when it runs one, else started
-    here with the stack's command line. Google TTS is made unreachable: nothing leaves."""
-    if stack.voice is not None:
-        yield f"http://127.0.0.1:{stack.config.voice_port}"
-        return
-    port = free_port()
-    process = ManagedProcess(
-        "voice",
-        local(commands.voice("127.0.0.1", port)),
-        tmp_path_factory.mktemp("voice-logs") / "voice.log",
-        env={
-            "PYTHONPATH": str(ROOT),
-            "VOICE_TTS_ONLINE": "0",
-            "HTTPS_PROXY": "http://127.0.0.1:9",
-            "VOICE_CPU_THREADS": "2",
-        },
-        cwd=ROOT,
-    )
-    process.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        process.wait_http(f"{url}/health", 120)
-    except BaseException:
-        process.stop()
-        raise
-    yield url
-    process.stop()
 
 
 @pytest.fixture(scope="session")

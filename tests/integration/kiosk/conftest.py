@@ -16,11 +16,7 @@ import pytest
 
 from stack.processes import ManagedProcess, free_port
 from stack.services import ROOT, Stack
-from tests.integration.channels import conftest as channels
 from voice.corpus import speak_to_wav
-
-# The voice service fixture of the channel tests (offline voice, Google unreachable).
-voice_url = channels.voice_url
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "kiosk"
