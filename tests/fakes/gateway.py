@@ -33,6 +33,9 @@ class Gateway:
         self.process.stop()
 
 
+IN_HOURS = "2026-12-07T10:00:00+07:00"
+
+
 def gateway_env(
     rasa_url: str, redis_url: str, telegram: FakeTelegram, zalo: FakeZalo, media: Path
 ) -> dict[str, str]:
@@ -52,6 +55,9 @@ def gateway_env(
         "ZALO_REFRESH_TOKEN": zalo.refresh_token,
         "ZALO_API_BASE_URL": zalo.url,
         "ZALO_OAUTH_URL": zalo.oauth_url,
+        # A Monday morning for the console's working-hours calendar, so what a citizen who
+        # asks for a person is told does not depend on when the suite runs.
+        "CONSOLE_NOW": IN_HOURS,
     }
 
 
