@@ -2,8 +2,9 @@
 
 The event goes into the conversation through Rasa's own API (trigger_intent), so the
 tracker records it and the assistant words the message. Rasa's REST channel cannot push,
-so the resulting messages are also put on a Redis list that the channel gateway delivers
-from (`outbound:messages`), and on a per-conversation inbox for pull-based clients.
+so the resulting messages are also put on the Redis list of the conversation's push channel
+(`outbound:telegram`, `outbound:zalo`), which only gateways serving that channel read, and on
+a per-conversation inbox for pull-based clients (kiosk, web chat, REST).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from urllib.parse import quote
 import httpx
 from redis.asyncio import Redis
 
-OUTBOUND_KEY = "outbound:messages"
+# Chat apps the gateway pushes to; one list each, so a gateway without that channel (a
+# kiosk-only one) never takes, and loses, another channel's message.
+PUSH_CHANNELS = ("telegram", "zalo")
+
+
+def outbound_key(channel: str) -> str:
+    return f"outbound:{channel}"
+
+
 INBOX_TTL_S = 7 * 24 * 3600
 
 
@@ -47,8 +56,10 @@ class Notifier:
             {"conversation_id": sender_id, "messages": messages}, ensure_ascii=False
         )
         inbox = f"inbox:{sender_id}"
+        channel = sender_id.partition(":")[0]
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(OUTBOUND_KEY, record)
+            if channel in PUSH_CHANNELS:
+                pipe.rpush(outbound_key(channel), record)
             pipe.rpush(inbox, *[json.dumps(m, ensure_ascii=False) for m in messages])
             pipe.expire(inbox, INBOX_TTL_S)
             await pipe.execute()

@@ -2,9 +2,10 @@
 their own chat app.
 
 The outbox worker's notifier puts `{"conversation_id": "telegram:123", "messages": [...]}` on
-the Redis list `outbound:messages`; every gateway process takes items from it (BLPOP hands
-each to one process) and sends them through the channel. Channels without push (REST, kiosk)
-read their `inbox:<conversation_id>` instead, which the notifier fills itself.
+the Redis list of that channel (`outbound:telegram`, `outbound:zalo`); every gateway process
+serving the channel takes items from it (BLPOP hands each to one process) and sends them.
+Channels without push (REST, kiosk, web chat) read their `inbox:<conversation_id>` instead,
+which the notifier fills itself.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from connectors.gateway.replies import Reply
-from connectors.notifier import OUTBOUND_KEY
+from connectors.notifier import outbound_key
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+
+
+def served_channels(gateway: Any) -> list[str]:
+    return [name for name in ("telegram", "zalo") if getattr(gateway, name, None) is not None]
 
 
 async def deliver_one(gateway: Any, record: dict[str, Any]) -> bool:
@@ -40,11 +45,14 @@ async def deliver_one(gateway: Any, record: dict[str, Any]) -> bool:
 
 
 async def run_outbound(gateway: Any, redis_url: str, stop: asyncio.Event) -> None:
+    keys = [outbound_key(channel) for channel in served_channels(gateway)]
+    if not keys:
+        return  # nothing to push to: leave the lists to gateways that serve those channels
     redis = aioredis.from_url(redis_url, socket_timeout=5.0)
     try:
         while not stop.is_set():
             try:
-                item = await redis.blpop([OUTBOUND_KEY], timeout=1)
+                item = await redis.blpop(keys, timeout=1)
             except (OSError, ConnectionError, aioredis.RedisError) as err:
                 log.warning("outbound queue unavailable: %s", type(err).__name__)
                 with contextlib.suppress(asyncio.TimeoutError):
@@ -64,6 +72,6 @@ async def run_outbound(gateway: Any, redis_url: str, stop: asyncio.Event) -> Non
                     record["attempts"],
                 )
                 if record["attempts"] < MAX_ATTEMPTS:
-                    await redis.rpush(OUTBOUND_KEY, json.dumps(record, ensure_ascii=False))
+                    await redis.rpush(item[0], json.dumps(record, ensure_ascii=False))
     finally:
         await redis.close()

@@ -8,7 +8,7 @@ import json
 import pytest
 import redis
 
-from connectors.notifier import OUTBOUND_KEY
+from connectors.notifier import outbound_key
 from stack.services import Stack
 from tests.fakes.gateway import Gateway
 from tests.fakes.telegram import FakeTelegram
@@ -28,9 +28,9 @@ def test_a_notification_on_the_outbound_list_reaches_telegram(
     }
     client = redis.Redis.from_url(stack.redis_url or "")
     try:
-        client.rpush(OUTBOUND_KEY, json.dumps(record, ensure_ascii=False))
+        client.rpush(outbound_key("telegram"), json.dumps(record, ensure_ascii=False))
         [sent] = fake_telegram.wait_sent(chat_id, count=1, timeout_s=20)
         assert "000.00.01.G06-261204-0001" in sent.params["text"]
-        assert client.llen(OUTBOUND_KEY) == 0
+        assert client.llen(outbound_key("telegram")) == 0
     finally:
         client.close()
