@@ -82,3 +82,13 @@ def voice_url(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         raise
     yield url
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    """One Playwright driver for the whole run, shared by the kiosk and console browsers: the
+    sync API cannot start a second driver in this thread while the first one lives."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

@@ -11,6 +11,7 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,11 +102,9 @@ def kiosk_site(
 
 
 @pytest.fixture(scope="session")
-def kiosk_browser(utterance: Utterance) -> Iterator[object]:
+def kiosk_browser(utterance: Utterance, playwright_driver: Any) -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is required by the kiosk tests")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     args = [
         "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -116,7 +115,6 @@ def kiosk_browser(utterance: Utterance) -> Iterator[object]:
         # A kiosk plays answers without a tap per answer (set the same on the real kiosk).
         "--autoplay-policy=no-user-gesture-required",
     ]  # fmt: skip
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield chromium
-        chromium.close()
+    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args)
+    yield chromium
+    chromium.close()
