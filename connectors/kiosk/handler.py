@@ -44,6 +44,9 @@ class KioskConnection:
         self._new_session = (lambda: KioskSession(clock)) if clock else KioskSession
         self.session = self._new_session()
         self._turn: asyncio.Task[None] | None = None
+        # The running turn has shown its answer and is only preparing its speech: a tap or a
+        # new question then stops the reading instead of being turned away.
+        self._only_speaking = False
         self._send_lock = asyncio.Lock()
 
     # -- sending --------------------------------------------------------------------------
@@ -156,7 +159,7 @@ class KioskConnection:
         if command.type == "audio_end":
             await self._audio_end()
             return
-        if self.busy:
+        if not await self._free_for_a_turn():
             await self.notice(texts.BUSY)
             return
         if command.type == "text":
@@ -169,21 +172,37 @@ class KioskConnection:
         elif command.type == "handover":
             self._start(self._text_turn(texts.HANDOVER_PAYLOAD, trusted=True))
 
+    async def _free_for_a_turn(self) -> bool:
+        """No turn runs, or the running one only has its speech left: a visitor who taps one
+        of the answer's buttons while it is being read wants the next answer, not a wait."""
+        turn = self._turn
+        if turn is None or turn.done():
+            return True
+        if not self._only_speaking:
+            return False
+        turn.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await turn
+        return True
+
     def _start(self, work: Awaitable[None]) -> None:
         async def guarded() -> None:
             try:
                 await work
+            except asyncio.CancelledError:
+                self.session.touch()
+                raise  # interrupted by the visitor's next turn, which sets the state itself
             except (WebSocketDisconnect, RuntimeError):
                 pass  # the visitor left mid-answer
             except Exception:
                 log.exception("kiosk: a turn failed")
                 with contextlib.suppress(Exception):
                     await self.notice(texts.GARBLED)
-            finally:
-                self.session.touch()
-                with contextlib.suppress(Exception):
-                    await self.state("idle")
+            self.session.touch()
+            with contextlib.suppress(Exception):
+                await self.state("idle")
 
+        self._only_speaking = False
         self._turn = asyncio.create_task(guarded())
 
     # -- audio ----------------------------------------------------------------------------
@@ -207,7 +226,7 @@ class KioskConnection:
         recording, self.session.recording = self.session.recording, None
         if recording is None:
             return
-        if self.busy:
+        if not await self._free_for_a_turn():
             await self.notice(texts.BUSY)
             return
         seconds = self.session.clock() - recording.started
@@ -296,11 +315,15 @@ class KioskConnection:
         if not text.strip():
             return
         await self.state("speaking")
+        self._only_speaking = True
         try:
             audio, mime = await self.voice.synthesize(text, slow=self.settings.slow_speech)
         except (VoiceUnavailable, VoiceRejected) as err:
             log.warning("kiosk: speech synthesis unavailable: %s", err)
             await self.notice(texts.TTS_UNAVAILABLE)
             return
+        finally:
+            # The audio's header and bytes go out as a pair: never cut between them.
+            self._only_speaking = False
         await self.send({"type": "audio", "mime": mime, "bytes": len(audio)})
         await self.send_audio(audio)

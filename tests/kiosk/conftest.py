@@ -35,6 +35,7 @@ class Fakes:
     stt_calls: list[tuple[bytes, str]] = field(default_factory=list)
     tts_calls: list[dict[str, Any]] = field(default_factory=list)
     rasa_delay_s: float = 0.0
+    tts_delay_s: float = 0.0
     tts_status: int = 200
     store: MemoryStore = field(default_factory=MemoryStore)
 
@@ -48,7 +49,7 @@ class Fakes:
             200, json=[{"text": CHECKLIST}, {"text": "Bác chọn:", "buttons": [CHOICE]}]
         )
 
-    def voice(self, request: httpx.Request) -> httpx.Response:
+    async def voice(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/stt":
             audio = request.content
             self.stt_calls.append((audio, request.headers["content-type"]))
@@ -62,6 +63,7 @@ class Fakes:
                 return _heard("lệ phí mã số mã vạch", 0.3, "Có phải bác muốn hỏi: “…” không ạ?")
             return _heard("lệ phí đăng ký nhãn hiệu", 0.9, None)
         self.tts_calls.append(json.loads(request.content))
+        await asyncio.sleep(self.tts_delay_s)
         if self.tts_status != 200:
             return httpx.Response(self.tts_status, json={"error": "TtsError"})
         return httpx.Response(200, content=MP3, headers={"content-type": "audio/mpeg"})

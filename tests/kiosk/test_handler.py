@@ -222,6 +222,25 @@ def test_one_utterance_in_flight_per_session(client: TestClient, fakes: Fakes) -
     assert fakes.stt_calls == []
 
 
+def test_a_tap_while_the_answer_is_being_read_is_taken_at_once(
+    client: TestClient, fakes: Fakes
+) -> None:
+    """The answer and its buttons are on screen while its speech is still being made: the
+    visitor's tap stops the reading and starts the next turn instead of "please wait"."""
+    fakes.tts_delay_s = 2.0
+    with connect(client) as ws:
+        ready(ws)
+        ws.send_json({"type": "text", "text": "câu thứ nhất"})
+        while ws.receive_json().get("type") != "answer":
+            pass
+        ws.send_json({"type": "button", "payload": CHOICE["payload"]})
+        fakes.tts_delay_s = 0.0
+        frames = until_idle(ws)
+    assert of_type(frames, "notice") == []
+    assert [c["message"] for c in fakes.rasa_calls] == ["câu thứ nhất", CHOICE["payload"]]
+    assert len(of_type(frames, "answer")) == 1 and len(of_type(frames, "audio")) == 1
+
+
 def test_idle_session_is_cleared_with_a_new_conversation(
     fakes: Fakes, kiosk_settings: KioskSettings
 ) -> None:

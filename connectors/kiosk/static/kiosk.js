@@ -105,6 +105,8 @@
       case "state":
         // Whether the gateway is still on a turn (it refuses a second one meanwhile).
         document.body.dataset.turn = message.state === "idle" ? "idle" : "busy";
+        // A new turn (the visitor tapped or asked again): the old answer stops talking.
+        if (message.state === "processing") audio.pause();
         // The turn is over on the server while its answer may still be playing here.
         if (!(message.state === "idle" && !audio.paused)) setState(message.state);
         break;
