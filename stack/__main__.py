@@ -50,7 +50,9 @@ def main() -> int:
         print(err, file=sys.stderr)
         return 1
     print(f"Ready. REST channel: {stack.rasa_url}/webhooks/rest/webhook")
-    print(f"Channel gateway (Telegram, Zalo webhooks): http://127.0.0.1:{config.gateway_port}")
+    gateway = f"http://127.0.0.1:{config.gateway_port}"
+    print(f"Channel gateway (Telegram, Zalo webhooks): {gateway}")
+    print(f"Kiosk page: {gateway}/kiosk   Staff console: {gateway}/console")
     print(f"Logs: {config.run_dir / 'logs'}")
     try:
         if args.command == "run":
