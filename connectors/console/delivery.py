@@ -8,7 +8,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from connectors.gateway.replies import Reply
+from connectors.gateway.outbound import push
 
 INBOX = "inbox:"
 INBOX_MAX = 500
@@ -22,14 +22,7 @@ class Delivery:
         self._redis = redis
 
     async def send(self, gateway: Any, channel: str, user_id: str, text: str) -> None:
-        telegram = getattr(gateway, "telegram", None)
-        zalo = getattr(gateway, "zalo", None)
-        if channel == "telegram" and telegram is not None:
-            # Plain text (no parse mode): whatever staff type is shown as typed.
-            await telegram.application.bot.send_message(int(user_id), text)
-        elif channel == "zalo" and zalo is not None:
-            await zalo.deliver(user_id, [Reply(text=text)])
-        else:
+        if not await push(gateway, channel, user_id, [text]):
             key = f"{INBOX}{channel}:{user_id}"
             entry = json.dumps(
                 {"text": text, "from": "staff", "at": time.time()}, ensure_ascii=False

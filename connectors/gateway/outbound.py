@@ -29,10 +29,9 @@ def served_channels(gateway: Any) -> list[str]:
     return [name for name in ("telegram", "zalo") if getattr(gateway, name, None) is not None]
 
 
-async def deliver_one(gateway: Any, record: dict[str, Any]) -> bool:
-    """Send one record; False when its channel is not served by this gateway."""
-    channel, _, user_id = str(record.get("conversation_id", "")).partition(":")
-    texts = [str(m.get("text")) for m in record.get("messages", []) if m.get("text")]
+async def push(gateway: Any, channel: str, user_id: str, texts: list[str]) -> bool:
+    """Send texts to a citizen in their chat app; False when this gateway does not serve that
+    channel (the caller keeps them elsewhere). Plain text, no parse mode: shown as written."""
     telegram, zalo = getattr(gateway, "telegram", None), getattr(gateway, "zalo", None)
     if channel == "telegram" and telegram is not None:
         for text in texts:
@@ -42,6 +41,13 @@ async def deliver_one(gateway: Any, record: dict[str, Any]) -> bool:
         await zalo.deliver(user_id, [Reply(text=text) for text in texts])
         return True
     return False
+
+
+async def deliver_one(gateway: Any, record: dict[str, Any]) -> bool:
+    """Send one record of an outbound list; False when its channel is not served here."""
+    channel, _, user_id = str(record.get("conversation_id", "")).partition(":")
+    texts = [str(m.get("text")) for m in record.get("messages", []) if m.get("text")]
+    return await push(gateway, channel, user_id, texts)
 
 
 async def run_outbound(gateway: Any, redis_url: str, stop: asyncio.Event) -> None:
