@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from types import TracebackType
-from typing import Literal
+from typing import Literal, TypeVar
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -54,3 +54,24 @@ class ThreadedServer:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+FakeT = TypeVar("FakeT", bound="FakeService")
+
+
+class FakeService:
+    """A fake third-party HTTP service on its own ThreadedServer (`self.server`, set by the
+    subclass once its routes exist): started and stopped by the tests, reached at `url`."""
+
+    server: ThreadedServer
+
+    def start(self: FakeT) -> FakeT:
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    @property
+    def url(self) -> str:
+        return self.server.url

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.recorder import Call, Recorder
-from tests.fakes.server import ThreadedServer
+from tests.fakes.server import FakeService, ThreadedServer
 
 BOT_USER = {
     "id": 7000000001,
@@ -112,7 +112,7 @@ async def _params(request: Request) -> dict[str, Any]:
     return params
 
 
-class FakeTelegram:
+class FakeTelegram(FakeService):
     def __init__(self, token: str) -> None:
         self.token = token
         self.calls = Recorder()
@@ -129,18 +129,6 @@ class FakeTelegram:
             ]
         )
         self.server = ThreadedServer(app)
-
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> FakeTelegram:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     @property
     def base_url(self) -> str:

@@ -16,27 +16,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.recorder import Call, Recorder
-from tests.fakes.server import ThreadedServer
+from tests.fakes.server import FakeService, ThreadedServer
 
 
-class FakeVoice:
+class FakeVoice(FakeService):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._answers: dict[bytes, tuple[int, dict[str, Any]]] = {}
         self.requests = Recorder()
         app = Starlette(routes=[Route("/stt", self._stt, methods=["POST"])])
         self.server = ThreadedServer(app)
-
-    def start(self) -> FakeVoice:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     def says(self, audio: bytes, text: str, confidence: float = 0.9, confirm: bool = False) -> None:
         """``audio`` transcribes to ``text``; ``confirm``: the service is unsure of it."""

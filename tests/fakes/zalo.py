@@ -22,12 +22,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.recorder import Call, Recorder
-from tests.fakes.server import ThreadedServer
+from tests.fakes.server import FakeService, ThreadedServer
 
 TEXT_LIMIT = 2000
 
 
-class FakeZalo:
+class FakeZalo(FakeService):
     def __init__(
         self,
         app_id: str = "3608465249409039",
@@ -56,17 +56,6 @@ class FakeZalo:
         self._media: dict[str, tuple[bytes, str]] = {}
         self.media_requests = Recorder()
         self.server = ThreadedServer(app)
-
-    def start(self) -> FakeZalo:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     @property
     def oauth_url(self) -> str:
