@@ -25,6 +25,8 @@ class Assistant:
 
     async def turn(self, inbound: Inbound) -> list[Reply]:
         metadata: dict[str, Any] = {"channel": inbound.channel}
+        if inbound.message_id:
+            metadata["message_id"] = inbound.message_id
         if inbound.attachments:
             metadata["attachments"] = [a.as_metadata() for a in inbound.attachments]
         text = inbound.text if inbound.trusted_payload else neutralize(inbound.text)

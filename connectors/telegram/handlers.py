@@ -63,7 +63,10 @@ class TelegramConversations:
             if rasa_text is not None:
                 text, trusted = rasa_text, True
         user = str(message.from_user.id)
-        await self._answer(context, message, Inbound(CHANNEL, user, text, trusted_payload=trusted))
+        inbound = Inbound(
+            CHANNEL, user, text, trusted_payload=trusted, message_id=str(message.message_id)
+        )
+        await self._answer(context, message, inbound)
 
     async def on_button(self, update: Update, context: Context) -> None:
         """A tap on an inline keyboard button: answered at once so the button stops spinning."""

@@ -135,7 +135,14 @@ class ZaloChannel:
         for attachment in event.attachments:
             if attachment.kind == "voice" and not text:
                 text = await transcribe_voice_note(attachment) or ""
-        return Inbound(CHANNEL, event.user_id, text, event.attachments, trusted_payload=trusted)
+        return Inbound(
+            CHANNEL,
+            event.user_id,
+            text,
+            event.attachments,
+            trusted_payload=trusted,
+            message_id=event.msg_id,
+        )
 
     async def deliver(self, user_id: str, replies: list[Reply]) -> None:
         """Sends within the reply window; whatever cannot be sent is recorded for staff."""

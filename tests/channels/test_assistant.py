@@ -53,6 +53,20 @@ async def test_sender_channel_and_attachments_reach_rasa() -> None:
     assert replies[0].buttons[0].payload == "/mood_great"
 
 
+async def test_the_platform_message_id_goes_to_rasa_metadata() -> None:
+    """It lets a tracker event be traced to the delivery (reliability accounting uses it)."""
+    seen: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, json=load("rasa_rest_response.json"))
+
+    await assistant_with(httpx.MockTransport(handler)).turn(
+        Inbound("zalo", "54", "lệ phí", message_id="msg-7")
+    )
+    assert seen[0]["metadata"] == {"channel": "zalo", "message_id": "msg-7"}
+
+
 async def test_rasa_down_slow_or_broken_gives_an_apology() -> None:
     def refused(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
