@@ -137,8 +137,24 @@ class PathSummary:
     p99_ms: float
 
 
+def state_lost(turns: list[Turn]) -> set[str]:
+    """Markers of answered turns whose answer is not the one their conversation's state calls
+    for, although every earlier turn of the conversation was answered normally (after a
+    failed turn the assistant may rightly have reset the form, or moved it on)."""
+    broken: set[str] = set()
+    clean: dict[str, bool] = {}
+    for turn in sorted(turns, key=lambda t: t.sent_at):
+        history_ok = clean.get(turn.conversation, True)
+        answered = outcome(turn) == "answered"
+        if answered and history_ok and not state_intact(turn):
+            broken.add(turn.marker)
+        clean[turn.conversation] = history_ok and answered
+    return broken
+
+
 def summarize(turns: list[Turn], processed: Counter[str]) -> dict[str, PathSummary]:
     paths: dict[str, PathSummary] = {}
+    broken = state_lost(turns)
     for path in sorted({t.path for t in turns}):
         mine = [t for t in turns if t.path == path]
         outcomes = Counter(outcome(t) for t in mine)
@@ -152,14 +168,7 @@ def summarize(turns: list[Turn], processed: Counter[str]) -> dict[str, PathSumma
             duplicates=sum(1 for t in mine if processed[t.marker] > 1),
             unprocessed_silent=sum(1 for t in silent if processed[t.marker] == 0),
             processed_silent=sum(1 for t in silent if processed[t.marker] > 0),
-            # A repeat of an attempt that Rasa did process moves the form on by design.
-            state_broken=sum(
-                1
-                for t in mine
-                if outcome(t) == "answered"
-                and not state_intact(t)
-                and not (t.retry_of and processed[t.retry_of] > 0)
-            ),
+            state_broken=sum(1 for t in mine if t.marker in broken),
             p50_ms=percentile(latencies, 50),
             p95_ms=percentile(latencies, 95),
             p99_ms=percentile(latencies, 99),

@@ -33,6 +33,18 @@ Post = Callable[[], Awaitable[httpx.Response]]
 
 
 @dataclass
+class LoadWindow:
+    """When citizens stop starting conversations: after the phase's duration, and not before
+    the fault script has finished plus some time to see the recovery."""
+
+    stop_at: float
+    fault_running: bool = False
+
+    def over(self) -> bool:
+        return not self.fault_running and time.perf_counter() >= self.stop_at
+
+
+@dataclass
 class Clients:
     rest_a: httpx.AsyncClient
     rest_b: httpx.AsyncClient | None
@@ -161,7 +173,7 @@ async def citizen(
     phase: str,
     index: int,
     path: str,
-    stop_at: float,
+    window: LoadWindow,
     turns: list[Turn],
     flows: list[tuple[str, Flow]],
 ) -> None:
@@ -169,7 +181,7 @@ async def citizen(
     await asyncio.sleep(rng.uniform(0.0, 5.0))  # arrivals spread over the first seconds
     previous: Turn | None = None
     for n in itertools.count():
-        if time.perf_counter() >= stop_at:
+        if window.over():
             return
         flow = pick(rng, submissions=path.startswith("rest"))
         conversation, key = driver.conversation(path, phase, index, n)
@@ -177,7 +189,8 @@ async def citizen(
         for number, step in enumerate(flow.steps):
             retry_of: str | None = None
             for _ in range(2):  # the step, and once more after an apology or silence
-                if time.perf_counter() >= stop_at:
+                # A submission in progress is finished: its fate is checked afterwards.
+                if window.over() and flow.cccd is None:
                     return
                 turn = Turn(
                     path, conversation, key, driver.marker(path), flow.name, number,

@@ -55,7 +55,7 @@ class Harness:
         return found
 
 
-def _create_staff(env: dict[str, str]) -> None:
+def create_staff(env: dict[str, str]) -> None:
     """A console account, so the fuzz run reaches the signed-in API too."""
     subprocess.run(
         [sys.executable, "-m", "connectors.console", "create-staff", "--username", STAFF_USER,
@@ -101,7 +101,7 @@ def running(run_dir: Path, two_rasa: bool = True) -> Iterator[Harness]:
             CONSOLE_DB=str(run_dir / "console.sqlite3"),
             CASE_API_URL=proxy.url,
         )
-        _create_staff(env)
+        create_staff(env)
         gateway = start_gateway("gateway", env, logs)
         cleanup.callback(gateway.stop)
         yield Harness(run_dir, stack, case_api, proxy, rasa_b, rasa_b_url, telegram, zalo, gateway)

@@ -42,12 +42,13 @@ from reliability.accounting import (
     recovery,
     summarize,
 )
-from reliability.citizens import PATHS, Clients, Driver, citizen
+from reliability.citizens import PATHS, Clients, Driver, LoadWindow, citizen
 from reliability.faults import FAULTS
 from reliability.flows import SUBMITTED, Flow
 from reliability.harness import Harness, running
 
 DRAIN_S = 5.0
+AFTER_FAULT_S = 15.0  # load continues this long after a fault is mended
 OUTBOX_JOBS = "outbox:jobs"
 
 
@@ -56,6 +57,7 @@ class PhaseResult:
     name: str
     citizens: int
     duration_s: float
+    load_s: float  # until the last citizen stopped (longer when a fault outlasts the phase)
     turns: list[Turn]
     paths: dict[str, PathSummary]
     recoveries: dict[str, Recovery]
@@ -131,20 +133,26 @@ async def run_phase(
         driver = Driver(h, Clients(rest_a, rest_b, gateway))
         fault = FAULTS[name]
 
+        window = LoadWindow(started + duration_s, fault_running=fault is not None)
+
         async def inject() -> None:
             if fault is not None:
                 await asyncio.sleep(fault_at_s)
-                await fault(h, mark)
+                try:
+                    await fault(h, mark)
+                finally:
+                    window.stop_at = max(window.stop_at, time.perf_counter() + AFTER_FAULT_S)
+                    window.fault_running = False
 
-        stop_at = started + duration_s
         injector = asyncio.create_task(inject())
         await asyncio.gather(
             *(
-                citizen(driver, name, i, PATHS[i % len(PATHS)], stop_at, turns, flows)
+                citizen(driver, name, i, PATHS[i % len(PATHS)], window, turns, flows)
                 for i in range(citizens)
             )
         )
         await injector
+        load_s = time.perf_counter() - started
         mark("load over; draining")
         await asyncio.sleep(DRAIN_S)
     stray = fill_windows(turns, received(h, turns))
@@ -155,6 +163,7 @@ async def run_phase(
         name=name,
         citizens=citizens,
         duration_s=duration_s,
+        load_s=load_s,
         turns=turns,
         paths=summarize(turns, processed),
         recoveries={

@@ -25,9 +25,9 @@ def phase_table(result: PhaseResult) -> str:
         f"### Phase `{result.name}`: {result.citizens} citizens, {result.duration_s:g} s",
         "",
         f"Load average at the start: `{result.uptime}`. {sent} messages sent in "
-        f"{result.duration_s:g} s (**{sent / result.duration_s:.1f} offered/s**), "
-        f"{answered} answered (**{answered / result.duration_s:.1f} turns/s**); the phase "
-        f"took {result.elapsed_s:.0f} s with the drain.",
+        f"{result.load_s:.0f} s (**{sent / result.load_s:.1f} offered/s**), "
+        f"{answered} answered (**{answered / result.load_s:.1f} turns/s**); the phase "
+        f"took {result.elapsed_s:.0f} s with the drain and the tracker reads.",
         "",
         "| path | messages | answered | apology | silent | refused (503 ×5) | failed (REST "
         "error) | processed twice | answer not the one the state calls for | p50 ms "

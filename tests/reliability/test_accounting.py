@@ -62,14 +62,16 @@ def test_a_marker_on_two_user_events_is_a_duplicate_and_unanswered_ones_are_spli
     assert summary.unprocessed_silent == 1 and summary.processed_silent == 1
 
 
-def test_state_check_spares_repeats_of_processed_attempts() -> None:
-    expect = ("họ và tên",)
-    wrong = Turn("rest-a", "c", "", "a", "submission", 1, expect, 0.0, status=200, replies=["?"])
-    repeat = Turn(
-        "rest-a", "c", "", "b", "submission", 1, expect, 1.0, status=200, replies=["?"],
-        retry_of="x",
-    )  # fmt: skip
-    assert summarize([wrong, repeat], processed_counts([tracker("x")]))["rest-a"].state_broken == 1
+def test_state_check_counts_only_conversations_answered_so_far() -> None:
+    def step(marker: str, at: float, replies: list[str], conversation: str = "c") -> Turn:
+        turn = Turn("rest-a", conversation, "", marker, "status", 1, ("Trạng thái",), at)
+        turn.status, turn.replies = 200, replies
+        return turn
+
+    lost = [step("a", 0, ["Trạng thái: đã nhận"]), step("b", 1, ["mã hồ sơ?"])]
+    after_failure = [step("c", 0, [APOLOGY], "d"), step("e", 1, ["mã hồ sơ?"], "d")]
+    fine = [step("f", 0, ["Trạng thái: đang xử lý"], "g")]
+    assert summarize(lost + after_failure + fine, processed_counts([]))["rest-a"].state_broken == 1
 
 
 def test_recovery_is_the_first_success_after_the_last_failure() -> None:
