@@ -80,8 +80,9 @@ def mutated(draw: st.DrawFn, originals: list[Any]) -> Any:
     for _ in range(draw(st.integers(1, 4))):
         path = draw(st.sampled_from(_paths(value)))
         operation = draw(st.sampled_from(["replace", "delete", "add"]))
+        # Copies: NASTY's [] and {} are shared objects that a later "add" would fill.
         if operation == "replace":
-            value = _set(value, path, draw(JSON))
+            value = _set(value, path, copy.deepcopy(draw(JSON)))
         elif operation == "delete":
             value = _delete(value, path)
         else:
@@ -89,9 +90,9 @@ def mutated(draw: st.DrawFn, originals: list[Any]) -> Any:
             for step in path:
                 node = node[step]
             if isinstance(node, dict):
-                node[draw(st.text(max_size=12))] = draw(JSON)
+                node[draw(st.text(max_size=12))] = copy.deepcopy(draw(JSON))
             elif isinstance(node, list):
-                node.append(draw(JSON))
+                node.append(copy.deepcopy(draw(JSON)))
     return value
 
 
@@ -106,7 +107,7 @@ def body(draw: st.DrawFn, originals: list[Any]) -> tuple[bytes, Any]:
         return draw(st.binary(max_size=600)), None
     value = draw(st.sampled_from(originals)) if kind == "original" else draw(mutated(originals))
     if kind == "generated":
-        value = draw(JSON)
+        value = copy.deepcopy(draw(JSON))
     raw = json.dumps(value, ensure_ascii=draw(st.booleans())).encode()
     if kind == "cut":
         return raw[: draw(st.integers(0, max(0, len(raw) - 1)))], None
