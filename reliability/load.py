@@ -256,6 +256,7 @@ def main() -> None:
     parser.add_argument("--phases", default=",".join(FAULTS))
     parser.add_argument("--report", type=Path, default=Path("docs/reliability.md"))
     parser.add_argument("--details", type=Path, default=Path("var/reliability"))
+    parser.add_argument("--section", help="section of the report (default: load-CITIZENS)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reliability-") as run_dir:
         results, fates, left = asyncio.run(run(args, Path(run_dir)))
@@ -264,7 +265,7 @@ def main() -> None:
         f"--fault-at {args.fault_at:g} --phases {args.phases}"
     )
     body = report.render(command, results, fates, left, os.cpu_count() or 0)
-    update_section(args.report, f"load-{args.citizens}", body)
+    update_section(args.report, args.section or f"load-{args.citizens}", body)
     print(body)
 
 
