@@ -263,6 +263,7 @@ def main() -> None:
     command = (
         f"python -m reliability.load --citizens {args.citizens} --duration {args.duration:g} "
         f"--fault-at {args.fault_at:g} --phases {args.phases}"
+        + (f" --section {args.section}" if args.section else "")
     )
     body = report.render(command, results, fates, left, os.cpu_count() or 0)
     update_section(args.report, args.section or f"load-{args.citizens}", body)
