@@ -20,7 +20,8 @@ from connectors.gateway.texts import APOLOGY
 
 Outcome = Literal["answered", "apology", "silent", "refused", "failed"]
 # The actions' own apologies when the core API is down: an answer, but a degraded one.
-DEGRADED = ("đang tạm gián đoạn", "chưa thể nộp hồ sơ")
+# ("…đang tạm gián đoạn. Hồ sơ của bạn đã được lưu an toàn…" is a confirmation: not here.)
+DEGRADED = ("chưa tra cứu được", "chưa thể nộp hồ sơ")
 
 
 @dataclass

@@ -194,11 +194,11 @@ def wait_outbox_empty(h: Harness, timeout_s: float) -> int:
 
 def submissions(h: Harness, results: list[PhaseResult]) -> Counter[str]:
     """Each submission flow's fate: a confirmed one must be in the core API exactly once."""
-    final: dict[str, Turn] = {}
+    confirmed_in: set[str] = set()  # conversations told "submitted" or "saved, will submit"
     for result in results:
         for turn in result.turns:
-            if turn.flow == "submission":
-                final[turn.conversation] = turn  # turns are in send order per conversation
+            if turn.flow == "submission" and any(x in r for r in turn.replies for x in SUBMITTED):
+                confirmed_in.add(turn.conversation)
     fates: Counter[str] = Counter()
     with sqlite3.connect(h.run_dir / "caseapi.sqlite3") as db:
         for result in results:
@@ -209,10 +209,7 @@ def submissions(h: Harness, results: list[PhaseResult]) -> Counter[str]:
                     "SELECT COUNT(*) FROM applications WHERE applicant LIKE ?",
                     (f"%{flow.cccd}%",),
                 ).fetchone()[0]
-                last = final.get(conversation)
-                confirmed = last is not None and any(
-                    s in r for r in last.replies for s in SUBMITTED
-                )
+                confirmed = conversation in confirmed_in
                 if rows > 1:
                     fates["filed more than once"] += 1
                 elif confirmed:

@@ -41,13 +41,16 @@ def test_each_message_gets_the_platform_messages_of_its_window() -> None:
 def test_outcomes() -> None:
     answered = chat_turn("1", 0, 1, replies=["Trạng thái: đã trả kết quả"])
     apology = chat_turn("2", 0, 1, replies=[APOLOGY])
-    degraded = chat_turn("3", 0, 1, replies=["Xin lỗi, hệ thống quản lý hồ sơ đang tạm gián đoạn"])
+    degraded = chat_turn(
+        "3", 0, 1, replies=["Xin lỗi, hệ thống đang tạm gián đoạn nên tôi chưa tra cứu được."]
+    )
+    saved = chat_turn("6", 0, 1, replies=["…đang tạm gián đoạn. Hồ sơ của bạn đã được lưu an toàn"])
     silent = chat_turn("4", 0, 1)
     refused = chat_turn("5", 0, 1, replies=["x"])
     refused.status = 503
     rest = Turn("rest-a", "c", "", "r1", "fee", 0, (), 0.0, status=500)
-    assert [outcome(t) for t in (answered, apology, degraded, silent, refused, rest)] == [
-        "answered", "apology", "apology", "silent", "refused", "failed"
+    assert [outcome(t) for t in (answered, apology, degraded, silent, refused, rest, saved)] == [
+        "answered", "apology", "apology", "silent", "refused", "failed", "answered"
     ]  # fmt: skip
 
 
