@@ -29,10 +29,11 @@ class RasaClient:
     was certainly not processed, so sending it elsewhere cannot answer it twice. A timeout
     is not retried, as the turn may be under way.
 
-    A server that refused or timed out is set aside: the next turns go to the others until
-    a probe of its root page (no token needed) answers. A restarting Rasa accepts
-    connections minutes before its model is loaded, so without this every conversation
-    of that server would wait out the read timeout into an apology until it is ready.
+    A server that refused, or timed out and does not answer its root page (no token
+    needed), is set aside: the next turns go to the others until the root page answers.
+    A restarting Rasa accepts connections minutes before its model is loaded, so without
+    this every conversation of that server would wait out the read timeout into an apology
+    until it is ready.
     """
 
     def __init__(
@@ -50,14 +51,16 @@ class RasaClient:
         self._urls = [base + PATH for base in self._bases]
         self._probe_interval_s = probe_interval_s
         self._probes: dict[str, asyncio.Task[None]] = {}  # set-aside URL -> its probe
+        self._checks: dict[str, asyncio.Task[None]] = {}  # timed-out URL -> one root check
         timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         self._http = httpx.AsyncClient(timeout=timeout, limits=limits, transport=transport)
 
     async def aclose(self) -> None:
-        for probe in self._probes.values():
-            probe.cancel()
-        await asyncio.gather(*self._probes.values(), return_exceptions=True)
+        tasks = [*self._probes.values(), *self._checks.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await self._http.aclose()
 
     @property
@@ -76,15 +79,32 @@ class RasaClient:
             log.warning("Rasa server %s set aside (%s) until it answers", url, reason)
             self._probes[url] = asyncio.create_task(self._probe(url))
 
+    def _check_later(self, url: str) -> None:
+        """After a timeout: set the server aside only if its root page does not answer
+        either. An overloaded Rasa still answers it at once and keeps its conversations
+        (moving them all to the other server would overload that one in turn); a Rasa
+        loading its model answers nothing."""
+        if len(self._urls) > 1 and url not in self._probes and url not in self._checks:
+            self._checks[url] = asyncio.create_task(self._check(url))
+
+    async def _check(self, url: str) -> None:
+        try:
+            if not await self._answers(url):
+                self._set_aside(url, "timed out and its root page does not answer")
+        finally:
+            del self._checks[url]
+
+    async def _answers(self, url: str) -> bool:
+        try:
+            response = await self._http.get(url[: -len(PATH)] + "/", timeout=PROBE_TIMEOUT_S)
+        except httpx.HTTPError:
+            return False
+        return response.status_code < 500
+
     async def _probe(self, url: str) -> None:
-        root = url[: -len(PATH)] + "/"
         while True:
             await asyncio.sleep(self._probe_interval_s)
-            try:
-                response = await self._http.get(root, timeout=PROBE_TIMEOUT_S)
-            except httpx.HTTPError:
-                continue
-            if response.status_code < 500:
+            if await self._answers(url):
                 log.info("Rasa server %s answers again", url)
                 del self._probes[url]
                 return
@@ -99,7 +119,7 @@ class RasaClient:
                 if index == len(urls) - 1:
                     raise RasaUnavailable(type(err).__name__) from err
             except httpx.TimeoutException as err:
-                self._set_aside(url, type(err).__name__)
+                self._check_later(url)
                 raise RasaUnavailable(type(err).__name__) from err
             except httpx.HTTPError as err:
                 raise RasaUnavailable(type(err).__name__) from err

@@ -100,8 +100,32 @@ async def test_a_timeout_sets_the_server_aside_but_the_turn_is_not_sent_twice() 
     with pytest.raises(RasaUnavailable):
         await client.send(sender, "first", {})
     assert posts == ["rasa-1"]  # may be under way there: not retried elsewhere
+    await asyncio.sleep(0.05)  # the root-page check fails: set aside
     assert await client.send(sender, "second", {}) == [{"text": "ok"}]
     assert posts == ["rasa-1", "rasa-2"]
+    await client.aclose()
+
+
+async def test_a_slow_server_that_still_answers_its_root_page_keeps_its_conversations() -> None:
+    """Overload, not a restart: moving every conversation away would overload the other."""
+    posts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, text="Hello from Rasa: 3.6.21")
+        posts.append(request.url.host)
+        if request.content and b"slow" in request.content:
+            raise httpx.ReadTimeout("busy", request=request)
+        return httpx.Response(200, json=[{"text": "ok"}])
+
+    client = RasaClient(SERVERS, 1.0, 1.0, httpx.MockTransport(handler), probe_interval_s=0.01)
+    sender = home_of(client, "rasa-1")
+    with pytest.raises(RasaUnavailable):
+        await client.send(sender, "slow", {})
+    await asyncio.sleep(0.05)
+    assert client.set_aside == []
+    assert await client.send(sender, "next", {}) == [{"text": "ok"}]
+    assert posts == ["rasa-1", "rasa-1"]
     await client.aclose()
 
 
