@@ -215,7 +215,8 @@ def rasa_non_object(content: bytes, status: int) -> str | None:
     if not content.strip():
         return RASA_NON_OBJECT  # an empty body reads as JSON null in Rasa
     try:
-        value = json.loads(content)
+        # strict=False: Sanic's parser takes control characters inside strings, Python's not.
+        value = json.loads(content, strict=False)
     except ValueError:
         return None
     return None if isinstance(value, dict) else RASA_NON_OBJECT

@@ -34,6 +34,7 @@ def test_only_rasas_500_on_non_object_json_is_set_apart() -> None:
     assert rasa_non_object(b"null", 500) == RASA_NON_OBJECT
     assert rasa_non_object(b"[1]", 500) == RASA_NON_OBJECT
     assert rasa_non_object(b"", 500) == RASA_NON_OBJECT
+    assert rasa_non_object(b'["a\x13b"]', 500) == RASA_NON_OBJECT  # a control character
     assert rasa_non_object(b'{"sender": "a"}', 500) is None
     assert rasa_non_object(b"{broken", 500) is None
     assert rasa_non_object(b"null", 200) is None
