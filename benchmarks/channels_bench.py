@@ -32,18 +32,15 @@ from typing import Any
 
 import httpx
 
+from benchmarks.drivers import QUIET_S, Arrivals, telegram_update, zalo_event
 from benchmarks.report import percentile, update_section
 from benchmarks.turn_latency import CONVERSATIONS
 from stack.services import Stack, StackConfig
 from tests.fakes.gateway import TELEGRAM_SECRET, gateway_env, start_gateway
-from tests.fakes.payloads import load
-from tests.fakes.recorder import Call
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.zalo import FakeZalo
 
 BASELINE = "REST baseline"
-QUIET_S = 0.15  # a turn is complete once no further message arrives for this long
-TURN_TIMEOUT_S = 60.0
 
 
 @dataclass
@@ -55,38 +52,6 @@ class Results:
 
 
 Turn = Callable[[str, str, Results], Awaitable[None]]
-
-
-class Arrivals:
-    """Wakes the citizen whose reply a fake just recorded, without polling: the fakes run in
-    other threads of this process, and polling 50 users would compete with them for the GIL."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._events: dict[str, asyncio.Event] = {}
-
-    def event(self, key: str) -> asyncio.Event:
-        return self._events.setdefault(key, asyncio.Event())
-
-    def notify(self, call: Call) -> None:  # runs in a fake server's thread
-        if call.key is not None and call.key in self._events:
-            self._loop.call_soon_threadsafe(self._events[call.key].set)
-
-    async def reply(self, key: str, read: Callable[[], list[Call]], before: int) -> Call:
-        """The first message of the turn, once the turn has gone quiet."""
-        event = self.event(key)
-        deadline = time.monotonic() + TURN_TIMEOUT_S
-        while len(read()) <= before:
-            event.clear()
-            if len(read()) > before:
-                break
-            await asyncio.wait_for(event.wait(), max(0.01, deadline - time.monotonic()))
-        while True:  # quiet: no further message of this turn for QUIET_S
-            event.clear()
-            try:
-                await asyncio.wait_for(event.wait(), QUIET_S)
-            except asyncio.TimeoutError:
-                return read()[before]
 
 
 class Channels:
@@ -119,10 +84,7 @@ class Channels:
     async def telegram_turn(self, user: str, text: str, results: Results) -> None:
         chat_id = self._tg_users.setdefault(user, next(self._ids))
         self.arrivals.event(str(chat_id))
-        update = load("telegram_text.json")
-        update["update_id"] = next(self._ids)
-        update["message"].update(text=text, message_id=next(self._ids))
-        update["message"]["chat"]["id"] = update["message"]["from"]["id"] = chat_id
+        update = telegram_update(chat_id, text, next(self._ids), next(self._ids))
         before = len(self.telegram.sent_to(chat_id))
         started = time.perf_counter()
         response = await self.gateway.post(
@@ -142,9 +104,7 @@ class Channels:
     async def zalo_turn(self, user: str, text: str, results: Results) -> None:
         user_id = f"bench{user}"
         self.arrivals.event(user_id)
-        event = load("zalo_user_send_text.json")
-        event["sender"]["id"] = user_id
-        event["message"] = {"text": text, "msg_id": f"bench-{next(self._ids)}"}
+        event = zalo_event(user_id, text, f"bench-{next(self._ids)}")
         body, headers = self.zalo.signed(event)
         before = len(self.zalo.delivered_to(user_id))
         started = time.perf_counter()

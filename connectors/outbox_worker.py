@@ -15,6 +15,8 @@ import signal
 
 import httpx
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from connectors.case_api import CaseApiClient, CaseApiUnavailable, Rejected
 from connectors.notifier import Notifier
@@ -80,7 +82,9 @@ async def run(settings: Settings, poll_s: float, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 worked = await process_one(outbox, client, notifier)
-            except (OSError, ConnectionError) as err:  # Redis restarting: wait and go on
+            # Redis restarting: wait and go on. redis-py's errors are not the built-in ones
+            # (the reliability run's Redis restart killed the worker before this caught them).
+            except (OSError, ConnectionError, RedisConnectionError, RedisTimeoutError) as err:
                 logger.warning("outbox unavailable: %s", type(err).__name__)
                 worked = False
             if not worked:

@@ -25,6 +25,8 @@ class Assistant:
 
     async def turn(self, inbound: Inbound) -> list[Reply]:
         metadata: dict[str, Any] = {"channel": inbound.channel}
+        if inbound.message_id:
+            metadata["message_id"] = inbound.message_id
         if inbound.attachments:
             metadata["attachments"] = [a.as_metadata() for a in inbound.attachments]
         text = inbound.text if inbound.trusted_payload else neutralize(inbound.text)
@@ -38,4 +40,9 @@ class Assistant:
             # Rasa may stay silent on a file without words; the citizen still learns it arrived.
             voice = inbound.attachments[0].kind in ("voice", "audio")
             return [Reply(text=texts.VOICE_NOT_UNDERSTOOD if voice else texts.ATTACHMENT_RECEIVED)]
+        if not replies:
+            # Rasa answers with nothing when a custom action failed (action server down or
+            # restarting: "the actions events are lost"); to the citizen that is being ignored.
+            log.warning("Rasa answered nothing for %s", inbound.conversation_id)
+            return [Reply(text=texts.APOLOGY)]
         return replies

@@ -41,6 +41,9 @@ class Inbound:
     attachments: tuple[Attachment, ...] = field(default=())
     # The text is a payload the gateway itself produced (button, command), not typed input.
     trusted_payload: bool = False
+    # The platform's id of this message (Telegram message_id, Zalo msg_id): passed to Rasa in
+    # the metadata, so a tracker event can be traced back to the delivery that caused it.
+    message_id: str | None = None
 
     @property
     def conversation_id(self) -> str:

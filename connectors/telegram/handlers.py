@@ -65,7 +65,10 @@ class TelegramConversations:
             if rasa_text is not None:
                 text, trusted = rasa_text, True
         user = str(message.from_user.id)
-        await self._answer(context, message, Inbound(CHANNEL, user, text, trusted_payload=trusted))
+        inbound = Inbound(
+            CHANNEL, user, text, trusted_payload=trusted, message_id=str(message.message_id)
+        )
+        await self._answer(context, message, inbound)
 
     async def on_button(self, update: Update, context: Context) -> None:
         """A tap on an inline keyboard button: answered at once so the button stops spinning."""
@@ -107,7 +110,13 @@ class TelegramConversations:
         attachment = await self._fetch(context, message)
         if attachment is None:
             return
-        inbound = Inbound(CHANNEL, str(message.from_user.id), message.caption or "", (attachment,))
+        inbound = Inbound(
+            CHANNEL,
+            str(message.from_user.id),
+            message.caption or "",
+            (attachment,),
+            message_id=str(message.message_id),
+        )
         await self._answer(context, message, inbound)
 
     async def on_voice(self, update: Update, context: Context) -> None:
@@ -124,7 +133,13 @@ class TelegramConversations:
         if text is None and message.caption and not any(r.buttons for r in note.replies):
             text = message.caption  # the voice was not understood; the typed words still count
         if text is not None:
-            inbound = Inbound(CHANNEL, str(message.from_user.id), text, (attachment,))
+            inbound = Inbound(
+                CHANNEL,
+                str(message.from_user.id),
+                text,
+                (attachment,),
+                message_id=str(message.message_id),
+            )
             await self._answer(context, message, inbound)
 
     async def on_other(self, update: Update, context: Context) -> None:
@@ -134,7 +149,12 @@ class TelegramConversations:
             return
         if message.caption and message.effective_attachment is None:
             # A caption without its media (seen in the wild): read it as text.
-            inbound = Inbound(CHANNEL, str(message.from_user.id), message.caption)
+            inbound = Inbound(
+                CHANNEL,
+                str(message.from_user.id),
+                message.caption,
+                message_id=str(message.message_id),
+            )
             await self._answer(context, message, inbound)
             return
         await self._sender.send_text(context.bot, message.chat_id, texts.UNSUPPORTED_KIND)

@@ -134,7 +134,7 @@ class ZaloChannel:
                 await self.deliver(user, list(note.replies))
                 return
             # The echo and the answer go out together: one delivery, buttons remembered once.
-            inbound = Inbound(CHANNEL, user, note.text, event.attachments)
+            inbound = Inbound(CHANNEL, user, note.text, event.attachments, message_id=event.msg_id)
             await self.deliver(user, [*note.replies, *await self._assistant.turn(inbound)])
             return
         else:
@@ -146,7 +146,14 @@ class ZaloChannel:
         payload = await self._buttons.resolve(event.user_id, text) if text else None
         if payload is not None:
             text, trusted = payload, True
-        return Inbound(CHANNEL, event.user_id, text, event.attachments, trusted_payload=trusted)
+        return Inbound(
+            CHANNEL,
+            event.user_id,
+            text,
+            event.attachments,
+            trusted_payload=trusted,
+            message_id=event.msg_id,
+        )
 
     async def deliver(self, user_id: str, replies: list[Reply]) -> None:
         """Sends within the reply window; whatever cannot be sent is recorded for staff."""

@@ -83,6 +83,8 @@ def _attachment(raw: Any) -> Attachment | None:
 def parse_event(data: dict[str, Any]) -> ZaloEvent | None:
     """The event if the gateway acts on it, else None (acknowledged and ignored)."""
     name = data.get("event_name")
+    if not isinstance(name, str):  # a list or dict is unhashable: `in` a set raised (fuzz run)
+        return None
     timestamp = _str(data.get("timestamp")) or ""
     if name in FOLLOW_EVENTS:
         follower = data.get("follower")

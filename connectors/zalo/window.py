@@ -7,7 +7,11 @@ gateway see the same remaining budget.
 
 from __future__ import annotations
 
+import logging
+
 from connectors.gateway.state import PREFIX, Store
+
+log = logging.getLogger(__name__)
 
 
 class ReplyWindow:
@@ -25,6 +29,15 @@ class ReplyWindow:
         await self._store.set(self._key(user_id), "0", ttl_s=self._window_s)
 
     async def take(self, user_id: str) -> bool:
-        """Spends one reply of the budget; False if the window is closed or used up."""
-        used = await self._store.incr_if_exists(self._key(user_id))
+        """Spends one reply of the budget; False if the window is closed or used up.
+
+        With the store unreachable (Redis restarting) the reply is sent: the user has just
+        written, so the window is open, and Zalo refuses a send outside it, which then goes
+        to staff. Dropping the answer instead lost replies in the reliability run.
+        """
+        try:
+            used = await self._store.incr_if_exists(self._key(user_id))
+        except Exception as err:  # any store failure: the answer must not be lost
+            log.warning("reply window unknown (%s): sending", type(err).__name__)
+            return True
         return used is not None and used <= self._max_replies

@@ -53,6 +53,20 @@ async def test_sender_channel_and_attachments_reach_rasa() -> None:
     assert replies[0].buttons[0].payload == "/mood_great"
 
 
+async def test_the_platform_message_id_goes_to_rasa_metadata() -> None:
+    """It lets a tracker event be traced to the delivery (reliability accounting uses it)."""
+    seen: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, json=load("rasa_rest_response.json"))
+
+    await assistant_with(httpx.MockTransport(handler)).turn(
+        Inbound("zalo", "54", "lệ phí", message_id="msg-7")
+    )
+    assert seen[0]["metadata"] == {"channel": "zalo", "message_id": "msg-7"}
+
+
 async def test_rasa_down_slow_or_broken_gives_an_apology() -> None:
     def refused(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
@@ -87,7 +101,7 @@ async def test_typed_intent_syntax_is_neutralized_but_gateway_payloads_pass() ->
     assert neutralize("//  x") == "x" and neutralize("a/b") == "a/b"
 
 
-async def test_silence_on_a_file_is_answered_with_a_receipt() -> None:
+async def test_silence_is_answered_with_a_receipt_or_an_apology() -> None:
     assistant = assistant_with(httpx.MockTransport(lambda r: httpx.Response(200, json=[])))
     voice = Attachment(kind="voice", url="https://voice.test/a.aac")
     doc = Attachment(kind="document", url="https://file.test/a.pdf")
@@ -97,4 +111,6 @@ async def test_silence_on_a_file_is_answered_with_a_receipt() -> None:
     assert await assistant.turn(Inbound("zalo", "1", "", (doc,))) == [
         Reply(text=texts.ATTACHMENT_RECEIVED)
     ]
-    assert await assistant.turn(Inbound("zalo", "1", "hi")) == []
+    # Silence on words: an action failed inside Rasa (reliability run, action server
+    # restart); the citizen gets the apology that asks to send it again.
+    assert await assistant.turn(Inbound("zalo", "1", "hi")) == [Reply(text=texts.APOLOGY)]

@@ -158,7 +158,7 @@ def test_text_reply_and_hostile_text_is_escaped(fakes: dict[str, Any]) -> None:
     http, telegram = fakes["http"], fakes["telegram"]
     hostile = "<b>hi</b> & <a href='x'>*y*</a>"
     started = time.perf_counter()
-    response = post_tg(http, tg_update("telegram_text.json", 902, text=hostile))
+    response = post_tg(http, tg_update("telegram_text.json", 902, text=hostile, message_id=77))
     assert response.status_code == 200 and time.perf_counter() - started < 1.0
     [sent] = telegram.wait_sent(902)
     assert sent.params["parse_mode"] == "HTML"
@@ -166,7 +166,8 @@ def test_text_reply_and_hostile_text_is_escaped(fakes: dict[str, Any]) -> None:
         sent.params["text"]
         == "Bạn nói: &lt;b&gt;hi&lt;/b&gt; &amp; &lt;a href='x'&gt;*y*&lt;/a&gt;"
     )
-    assert fakes["rasa"].messages_of("telegram:902")[0]["metadata"] == {"channel": "telegram"}
+    metadata = fakes["rasa"].messages_of("telegram:902")[0]["metadata"]
+    assert metadata == {"channel": "telegram", "message_id": "77"}
 
 
 def test_commands_become_intents(fakes: dict[str, Any]) -> None:
@@ -352,11 +353,12 @@ def post_zalo(fakes: dict[str, Any], event: dict[str, Any], **kwargs: Any) -> ht
 
 def test_zalo_text_is_answered(fakes: dict[str, Any]) -> None:
     started = time.perf_counter()
-    assert post_zalo(fakes, zalo_text("z1", "xin chào")).status_code == 200
+    assert post_zalo(fakes, zalo_text("z1", "xin chào", "z1-msg")).status_code == 200
     assert time.perf_counter() - started < 1.0
     [sent] = fakes["zalo"].wait_delivered("z1")
     assert sent.params["message"] == {"text": "Bạn nói: xin chào"}
-    assert fakes["rasa"].messages_of("zalo:z1")[0]["metadata"] == {"channel": "zalo"}
+    metadata = fakes["rasa"].messages_of("zalo:z1")[0]["metadata"]
+    assert metadata == {"channel": "zalo", "message_id": "z1-msg"}
 
 
 def test_zalo_bad_missing_or_stale_signatures_are_refused(fakes: dict[str, Any]) -> None:

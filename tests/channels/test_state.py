@@ -46,6 +46,14 @@ async def test_reply_window_allows_eight_then_closes() -> None:
     assert not await window.take("u1")
 
 
+async def test_reply_window_lets_the_answer_out_when_the_store_is_down() -> None:
+    class Down(MemoryStore):
+        async def incr_if_exists(self, key: str) -> int | None:
+            raise ConnectionError("redis restarting")
+
+    assert await ReplyWindow(Down(), window_s=48 * 3600, max_replies=8).take("u1")
+
+
 async def test_staff_inbox_keeps_what_was_not_sent() -> None:
     store = MemoryStore()
     await StaffInbox(store).record("zalo", "42", "Trạng thái: đang xử lý", "outside_window")

@@ -75,3 +75,11 @@ def test_other_events_and_garbage_are_ignored() -> None:
         parse_event({"event_name": "user_send_text", "sender": {"id": "1"}, "message": []}) is None
     )
     assert parse_event({"event_name": "follow", "follower": None}) is None
+
+
+def test_an_event_name_that_is_not_a_string_is_ignored() -> None:
+    """Found by the fuzz run: a list or dict event_name made the signed webhook answer 500."""
+    for name in ([], {"a": {}}, 5, None):
+        event = load("zalo_user_send_text.json")
+        event["event_name"] = name
+        assert parse_event(event) is None

@@ -1,0 +1,1 @@
+"""Reliability runs: load with exactly-one-answer accounting, faults during load, fuzzing."""
