@@ -16,14 +16,16 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from connectors.gateway.assistant import Assistant
+from connectors.gateway.inbound import Inbound
 from connectors.gateway.rasa_client import RasaClient
+from connectors.gateway.replies import Reply
 from connectors.gateway.state import MemoryStore
 from connectors.kiosk.web import Kiosk, kiosk_routes
 from connectors.settings import KioskSettings, Settings, VoiceSettings
 
 MP3 = b"ID3\x03\x00fake-mp3-bytes"
 CHECKLIST = "Bạn cần chuẩn bị:\n• Tờ khai <b>đậm</b>\n• Mẫu nhãn\n1. Nộp hồ sơ\n2. Nhận kết quả"
-SILENT = "câu hỏi khi cán bộ đang giữ cuộc trò chuyện"  # the fake Rasa answers nothing
+SILENT = "câu hỏi khi cán bộ đang giữ cuộc trò chuyện"  # no turn: staff hold the conversation
 CHOICE = {"title": "Đăng ký nhãn hiệu", "payload": '/choose_procedure{"code": "1.001"}'}
 
 
@@ -43,8 +45,6 @@ class Fakes:
         body = json.loads(request.content)
         self.rasa_calls.append(body)
         await asyncio.sleep(self.rasa_delay_s)
-        if body["message"] == SILENT:
-            return httpx.Response(200, json=[])
         return httpx.Response(
             200, json=[{"text": CHECKLIST}, {"text": "Bác chọn:", "buttons": [CHOICE]}]
         )
@@ -85,12 +85,20 @@ def kiosk_settings() -> KioskSettings:
     return KioskSettings(idle_timeout_s=30.0, max_audio_bytes=4096, max_text_chars=200)
 
 
+class StaffHoldSilent(Assistant):
+    """What the console's watched assistant does while staff hold a conversation: the message
+    goes to the agent, and the assistant's turn has no replies."""
+
+    async def turn(self, inbound: Inbound) -> list[Reply]:
+        return [] if inbound.text == SILENT else await super().turn(inbound)
+
+
 def kiosk_app(fakes: Fakes, kiosk_settings: KioskSettings) -> Starlette:
     settings = Settings(voice=VoiceSettings(url="http://voice.test"), kiosk=kiosk_settings)
     kiosk = Kiosk(settings, voice_transport=httpx.MockTransport(fakes.voice))
     rasa = RasaClient("http://rasa.test", 1.0, 5.0, httpx.MockTransport(fakes.rasa))
     app = Starlette(routes=kiosk_routes(kiosk))
-    app.state.gateway = SimpleNamespace(assistant=Assistant(rasa), store=fakes.store)
+    app.state.gateway = SimpleNamespace(assistant=StaffHoldSilent(rasa), store=fakes.store)
     return app
 
 
