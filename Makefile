@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 
-.PHONY: voice-model run test bench setup lint typecheck validate unit conversation-tests nlu-eval integration lock clean
+.PHONY: voice-model run test bench reliability-load reliability-fuzz setup lint typecheck validate unit conversation-tests nlu-eval integration lock clean
 
 $(VENV)/.installed: requirements/lock.txt scripts/setup-venv
 	scripts/setup-venv
@@ -77,6 +77,14 @@ bench: $(MODEL) voice-model
 	$(PY) benchmarks/voice_bench.py --out results/voice_bench.json
 	$(PY) -m benchmarks.kiosk_bench --report docs/benchmarks.md
 	$(PY) -m benchmarks.console_intent -n 60 --report docs/benchmarks.md
+
+# Issue 8's runs (docs/reliability.md): 200 citizens with faults (~16 min), 10,000 fuzzed
+# requests (~3 min). Too long for `make test`, which runs a 1,000-request fuzz instead.
+reliability-load: $(MODEL)
+	$(PY) -m reliability.load --section load-200-fixed
+
+reliability-fuzz: $(MODEL)
+	$(PY) -m reliability.fuzz --count 10000 --seed 8
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements/lock.txt
