@@ -75,8 +75,6 @@ class Endpoint:
     build: Callable[[Draw], httpx.Request]
     # Statuses that are wrong although not 5xx (a wrong secret accepted, say).
     forbidden: Callable[[int], bool] = lambda _: False
-    # A known failure of a third-party server, reported apart: (body, status) -> its name.
-    known: Callable[[bytes, int], str | None] = lambda _body, _status: None
 
 
 @dataclass
@@ -84,7 +82,6 @@ class FuzzResult:
     statuses: dict[str, Counter[int]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     problem_count: Counter[str] = field(default_factory=Counter)
-    known: Counter[str] = field(default_factory=Counter)
     rss_mb: dict[str, list[float]] = field(default_factory=dict)
     not_healthy: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
@@ -199,29 +196,8 @@ def endpoints(t: Targets, session: Session) -> list[Endpoint]:
         Endpoint("console sign-in", 0.08, login, lambda s: s == 303),
         Endpoint("console API, anonymous", 0.08, lambda d: api(d, False), refused),
         Endpoint("console API, signed in", 0.08, lambda d: api(d, True)),
-        Endpoint("Rasa REST channel", 0.20, rest, known=rasa_non_object),
+        Endpoint("Rasa REST channel", 0.20, rest),
     ]
-
-
-RASA_NON_OBJECT = (
-    "Rasa 3.6's REST channel answers 500 to an empty body or a JSON body that is not an object"
-)
-
-
-def rasa_non_object(content: bytes, status: int) -> str | None:
-    """Rasa's RestInput calls request.json.get(...): a JSON array, string, number or null
-    body raises AttributeError inside Rasa. Only the gateway talks to this internal
-    endpoint, always with an object, so this is reported, not counted as our failure."""
-    if status != 500:
-        return None
-    if not content.strip():
-        return RASA_NON_OBJECT  # an empty body reads as JSON null in Rasa
-    try:
-        # strict=False: Sanic's parser takes control characters inside strings, Python's not.
-        value = json.loads(content, strict=False)
-    except ValueError:
-        return None
-    return None if isinstance(value, dict) else RASA_NON_OBJECT
 
 
 def sign_in(http: httpx.Client, gateway_url: str) -> Session:
@@ -252,9 +228,7 @@ def _send(
         return
     status = response.status_code
     problem = None
-    if (known := endpoint.known(request.content, status)) is not None:
-        result.known[known] += 1
-    elif status >= 500 and status != 503:
+    if status >= 500 and status != 503:
         problem = f"{status} for {request.method} {request.url.path} {request.content[:160]!r}"
     elif endpoint.forbidden(status):
         problem = (
@@ -348,8 +322,6 @@ def render(command: str, result: FuzzResult, load: str) -> str:
             f"| {name} | {' → '.join(f'{v:.0f}' for v in series)} | {growth:+.1f} MB{flag} |"
         )
     lines += ["", f"Servers not healthy afterwards: {', '.join(result.not_healthy) or 'none'}."]
-    for name, count in result.known.items():
-        lines += ["", f"Known, not ours (reported apart from the problems): {name}: {count} times."]
     if result.problems:
         lines += ["", "First problems:", ""] + [f"- `{p[:300]}`" for p in result.problems]
     return "\n".join(lines)

@@ -7,7 +7,6 @@ import json
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from reliability.fuzz import RASA_NON_OBJECT, rasa_non_object
 from reliability.payloads import body, samples
 
 
@@ -28,13 +27,3 @@ def test_mutations_do_not_leak_between_examples() -> None:
 
     check()
     assert kinds == {True, False}  # both broken encodings and valid JSON were generated
-
-
-def test_only_rasas_500_on_non_object_json_is_set_apart() -> None:
-    assert rasa_non_object(b"null", 500) == RASA_NON_OBJECT
-    assert rasa_non_object(b"[1]", 500) == RASA_NON_OBJECT
-    assert rasa_non_object(b"", 500) == RASA_NON_OBJECT
-    assert rasa_non_object(b'["a\x13b"]', 500) == RASA_NON_OBJECT  # a control character
-    assert rasa_non_object(b'{"sender": "a"}', 500) is None
-    assert rasa_non_object(b"{broken", 500) is None
-    assert rasa_non_object(b"null", 200) is None
