@@ -16,26 +16,15 @@ import httpx
 import pytest
 import redis
 
+from reliability.flows import SUBMIT_DOCS
 from stack.processes import ManagedProcess
 from stack.services import ROOT, Stack
 from tests.integration.conftest import Citizen
 
 pytestmark = pytest.mark.integration
 
-TAX_DOCS = [
-    {
-        "file_name": "ban-dang-ky-ma-so-ma-vach.pdf",
-        "mime_type": "application/pdf",
-        "size": 120_000,
-        "url": "https://files.example.vn/a.pdf",
-    },
-    {
-        "file_name": "giay-chung-nhan-dang-ky-doanh-nghiep.jpg",
-        "mime_type": "image/jpeg",
-        "size": 300_000,
-        "url": "https://files.example.vn/b.jpg",
-    },
-]
+# A barcode application's two documents, as the gateway puts them in the metadata.
+TAX_DOCS = SUBMIT_DOCS
 
 
 # Every piece of personal data these tests type, checked against the logs at the end.
