@@ -17,7 +17,7 @@ import pytest
 from connectors.gateway import texts
 from connectors.gateway import voice as voice_texts
 from connectors.gateway.app import create_app
-from connectors.settings import GatewaySettings, Settings, TelegramSettings, ZaloSettings
+from connectors.settings import GatewaySettings, Settings
 from tests.fakes.payloads import load
 from tests.fakes.server import ThreadedServer
 from tests.fakes.telegram import FakeTelegram
@@ -83,21 +83,8 @@ def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             max_attachment_bytes=50_000,
             max_body_bytes=64_000,
         ),
-        telegram=TelegramSettings(
-            bot_token=TOKEN,
-            webhook_secret=SECRET,
-            api_base_url=telegram.base_url,
-            file_base_url=telegram.file_base_url,
-        ),
-        zalo=ZaloSettings(
-            app_id=zalo.app_id,
-            oa_secret_key=zalo.oa_secret_key,
-            app_secret=zalo.app_secret,
-            access_token=zalo.access_token,
-            refresh_token=zalo.refresh_token,
-            api_base_url=zalo.url,
-            oauth_url=zalo.oauth_url,
-        ),
+        telegram=telegram.settings(SECRET),
+        zalo=zalo.settings(),
     )
     app = create_app(settings, rasa_transport=httpx.MockTransport(rasa))
     gateway = ThreadedServer(app, lifespan="on").start()

@@ -17,9 +17,7 @@ from connectors.gateway.app import create_app
 from connectors.settings import (
     GatewaySettings,
     Settings,
-    TelegramSettings,
     VoiceSettings,
-    ZaloSettings,
 )
 from tests.channels.test_gateway_app import SECRET, TOKEN, FakeRasa, post_tg, tg_update
 from tests.fakes.payloads import load
@@ -39,21 +37,8 @@ def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         gateway=GatewaySettings(
             rasa_url="http://rasa.test", media_dir=str(tmp_path_factory.mktemp("media"))
         ),
-        telegram=TelegramSettings(
-            bot_token=TOKEN,
-            webhook_secret=SECRET,
-            api_base_url=telegram.base_url,
-            file_base_url=telegram.file_base_url,
-        ),
-        zalo=ZaloSettings(
-            app_id=zalo.app_id,
-            oa_secret_key=zalo.oa_secret_key,
-            app_secret=zalo.app_secret,
-            access_token=zalo.access_token,
-            refresh_token=zalo.refresh_token,
-            api_base_url=zalo.url,
-            oauth_url=zalo.oauth_url,
-        ),
+        telegram=telegram.settings(SECRET),
+        zalo=zalo.settings(),
         # The fake CDN is on 127.0.0.1, which production refuses.
         voice=VoiceSettings(url=voice.url, allow_private_downloads=True, download_max_bytes=4096),
     )

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from connectors.settings import TelegramSettings
 from tests.fakes.recorder import Call, Recorder
 from tests.fakes.server import FakeService, ThreadedServer
 
@@ -129,6 +130,15 @@ class FakeTelegram(FakeService):
             ]
         )
         self.server = ThreadedServer(app)
+
+    def settings(self, webhook_secret: str) -> TelegramSettings:
+        """The gateway's Telegram settings pointed at this fake."""
+        return TelegramSettings(
+            bot_token=self.token,
+            webhook_secret=webhook_secret,
+            api_base_url=self.base_url,
+            file_base_url=self.file_base_url,
+        )
 
     @property
     def base_url(self) -> str:

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from connectors.settings import ZaloSettings
 from tests.fakes.recorder import Call, Recorder
 from tests.fakes.server import FakeService, ThreadedServer
 
@@ -56,6 +57,18 @@ class FakeZalo(FakeService):
         self._media: dict[str, tuple[bytes, str]] = {}
         self.media_requests = Recorder()
         self.server = ThreadedServer(app)
+
+    def settings(self) -> ZaloSettings:
+        """The gateway's Zalo settings pointed at this fake."""
+        return ZaloSettings(
+            app_id=self.app_id,
+            oa_secret_key=self.oa_secret_key,
+            app_secret=self.app_secret,
+            access_token=self.access_token,
+            refresh_token=self.refresh_token,
+            api_base_url=self.url,
+            oauth_url=self.oauth_url,
+        )
 
     @property
     def oauth_url(self) -> str:
