@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import percentile, update_section
+from benchmarks.report import memory_mb, percentile, update_section
 from stack.processes import free_port
 from stack.services import ROOT, Stack, StackConfig
 from voice.corpus import Clip, synthesize_corpus
@@ -151,15 +151,6 @@ def bare_transcribe(model: Any, audio: bytes) -> float:
     return time.perf_counter() - t0
 
 
-def rss_mb(pid: int) -> dict[str, float]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in {"VmRSS", "VmHWM"}:
-            fields[key] = round(int(value.split()[0]) / 1024, 1)
-    return fields
-
-
 def measure(stack: Stack, clips: list[tuple[Clip, float, bytes]], rounds: int) -> Run:
     from voice.config import ModelSettings, SttSettings
     from voice.model_setup import resolve_model_dir
@@ -269,7 +260,7 @@ def main() -> int:
             load_before = os.getloadavg()[0]
             run = measure(stack, chosen, args.rounds)
             assert stack.voice is not None and stack.voice.process is not None
-            memory = rss_mb(stack.voice.process.pid)
+            memory = memory_mb(stack.voice.process.pid)
             load_after = os.getloadavg()[0]
         finally:
             stack.stop()

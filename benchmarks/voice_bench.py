@@ -36,6 +36,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.report import memory_mb
 from voice.audio import SAMPLE_RATE, decode
 from voice.config import SttSettings
 from voice.corpus import DOMAIN_TERMS, Clip, synthesize_corpus
@@ -231,15 +232,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _vm_status(pid: int) -> dict[str, float]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in {"VmRSS", "VmHWM"}:
-            fields[key] = round(int(value.split()[0]) / 1024, 1)
-    return fields
-
-
 def service_memory(clips: list[Clip]) -> dict[str, Any]:
     """Start ``python -m voice``, send clips to /stt, read its resident memory."""
     port = _free_port()
@@ -254,11 +246,11 @@ def service_memory(clips: list[Clip]) -> dict[str, Any]:
                     break
                 except httpx.TransportError:
                     time.sleep(0.5)
-            idle = _vm_status(proc.pid)
+            idle = memory_mb(proc.pid)
             for clip in clips:
                 body = clip.path.read_bytes()
                 client.post("/stt", content=body, headers={"Content-Type": "audio/wav"})
-            busy = _vm_status(proc.pid)
+            busy = memory_mb(proc.pid)
         return {
             "rss_idle_mb": idle["VmRSS"],
             "rss_after_mb": busy["VmRSS"],
