@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from stack.services import ROOT, Stack
-from tests.fakes.gateway import Gateway, start_gateway
+from tests.fakes.gateway import IN_HOURS, Gateway, start_gateway
 from tests.integration.channels import conftest as channels
 
 # The channel tests' session fixtures, shared rather than copied.
@@ -26,9 +26,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = ROOT / "test-artifacts" / "console"
 AGENT, PASSWORD = "an.nguyen", "mat-khau-e2e-12345"
 SUPERVISOR = "giam.sat"
-# The calendar's clock for the gateway (CONSOLE_NOW is read for tests only): a Monday morning
-# in Hanoi, so the queue answers with a place whatever time CI runs.
-IN_HOURS = "2026-12-07T10:00:00+07:00"
+# The calendar's clock for the gateway (CONSOLE_NOW is read for tests only): IN_HOURS, a
+# Monday morning in Hanoi, so the queue answers with a place whatever time CI runs, or
 # Saturday night: staff are back at 07:30 on Monday 07/12/2026.
 OUT_OF_HOURS = "2026-12-05T21:00:00+07:00"
 
@@ -41,18 +40,33 @@ def _create_staff(env: dict[str, str], username: str, role: str) -> None:
     )
 
 
+def _console_gateway(
+    name: str,
+    now: str,
+    staff: list[tuple[str, str]],
+    stack: Stack,
+    channel_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Gateway]:
+    """A gateway with its own staff accounts and calendar clock, on the stack's Redis."""
+    db = tmp_path_factory.mktemp(name) / "console.sqlite3"
+    env = {**channel_env, "RASA_AUTH_TOKEN": stack.config.auth_token, "CONSOLE_DB": str(db),
+           "CASE_API_URL": stack.case_api_url, "CONSOLE_NOW": now}
+    for username, role in staff:
+        _create_staff(env, username, role)
+    running = start_gateway(name, env, tmp_path_factory.mktemp(f"{name}-logs"))
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="session")
 def console_gateway(
     stack: Stack, channel_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Gateway]:
-    db = tmp_path_factory.mktemp("console") / "console.sqlite3"
-    env = {**channel_env, "RASA_AUTH_TOKEN": stack.config.auth_token, "CONSOLE_DB": str(db),
-           "CASE_API_URL": stack.case_api_url, "CONSOLE_NOW": IN_HOURS}
-    _create_staff(env, AGENT, "agent")
-    _create_staff(env, SUPERVISOR, "supervisor")
-    running = start_gateway("console-gateway", env, tmp_path_factory.mktemp("console-logs"))
-    yield running
-    running.stop()
+    staff = [(AGENT, "agent"), (SUPERVISOR, "supervisor")]
+    yield from _console_gateway(
+        "console-gateway", IN_HOURS, staff, stack, channel_env, tmp_path_factory
+    )
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +74,9 @@ def closed_gateway(
     stack: Stack, channel_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Gateway]:
     """A second gateway on the same Redis whose calendar clock says Saturday night."""
-    db = tmp_path_factory.mktemp("console-closed") / "console.sqlite3"
-    env = {**channel_env, "RASA_AUTH_TOKEN": stack.config.auth_token, "CONSOLE_DB": str(db),
-           "CASE_API_URL": stack.case_api_url, "CONSOLE_NOW": OUT_OF_HOURS}
-    _create_staff(env, AGENT, "agent")
-    running = start_gateway("console-closed", env, tmp_path_factory.mktemp("closed-logs"))
-    yield running
-    running.stop()
+    yield from _console_gateway(
+        "console-closed", OUT_OF_HOURS, [(AGENT, "agent")], stack, channel_env, tmp_path_factory
+    )
 
 
 @pytest.fixture(scope="session")
