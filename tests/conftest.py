@@ -1,4 +1,4 @@
-"""A real redis-server for the connector tests, one per test session."""
+"""A real redis-server for the unit tests that need one (connectors, console), one per session."""
 
 from __future__ import annotations
 

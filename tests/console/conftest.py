@@ -4,7 +4,6 @@ httpx.MockTransport; deliveries to non-Telegram/Zalo channels land on Redis list
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -26,30 +25,11 @@ from connectors.console.webchat import webchat_routes
 from connectors.gateway.inbound import Inbound
 from connectors.gateway.rasa_client import RasaClient
 from connectors.settings import ConsoleSettings, Settings
-from stack.processes import ManagedProcess, free_port
 from stack.services import ROOT
 
 PASSWORD = "mat-khau-rat-dai-123"
 # A Monday at 10:00 in Hanoi: inside working hours, so the queue answers with a place.
 IN_HOURS = datetime(2026, 12, 7, 10, 0, tzinfo=timezone(timedelta(hours=7)))
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    logs = tmp_path_factory.mktemp("redis")
-    process = ManagedProcess(
-        "redis-server",
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(logs)],
-        logs / "redis.log",
-    )
-    process.start()
-    process.wait_tcp(port, 10)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.stop()
 
 
 # Rasa's domain as `GET /domain` serves it: the real domain files, merged.
