@@ -98,8 +98,9 @@ def main() -> None:
             for name, v in samples.items()
         ),
         "",
-        "The console's read is added to every turn it watches; compare it with the turn "
-        "itself and with the alternatives in the same run.",
+        "The console makes this read for every turn it watches, after the citizen has the "
+        "answer (so it costs Rasa's time, not the reply's); compare it with the turn itself "
+        "and with the alternatives in the same run.",
     ]
     body = "\n".join(lines)
     update_section(args.report, "console-intent", body)
