@@ -23,9 +23,11 @@ from connectors.gateway.dispatcher import KeyedDispatcher
 from connectors.gateway.outbound import run_outbound
 from connectors.gateway.rasa_client import RasaClient
 from connectors.gateway.state import Store, open_store
+from connectors.gateway.voice import VoiceNotes
 from connectors.kiosk.web import Kiosk, kiosk_routes
 from connectors.settings import Settings
 from connectors.telegram.channel import TelegramChannel
+from connectors.voice_client import VoiceClient
 from connectors.zalo.channel import ZaloChannel
 
 log = logging.getLogger(__name__)
@@ -48,9 +50,12 @@ def build_gateway(
     settings: Settings,
     *,
     console: Console | None = None,
+    voice: VoiceClient | None = None,
     rasa_transport: httpx.AsyncBaseTransport | None = None,
     zalo_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Gateway:
+    """`voice`: the process's one client of the voice service (the kiosk's), shared by the
+    channels' voice notes; without it each channel opens its own."""
     g = settings.gateway
     store = open_store(settings.redis_url)
     rasa = RasaClient(
@@ -63,11 +68,15 @@ def build_gateway(
     dedup = Deduplicator(store, g.dedup_ttl_s)
     gateway = Gateway(store=store, rasa=rasa, dispatcher=dispatcher, assistant=assistant)
     if settings.telegram.enabled:
-        gateway.telegram = TelegramChannel(settings, assistant, store, dispatcher, dedup)
+        gateway.telegram = TelegramChannel(
+            settings, assistant, store, dispatcher, dedup,
+            voice=VoiceNotes(settings.voice, client=voice),
+        )  # fmt: skip
     if settings.zalo.enabled:
         gateway.zalo = ZaloChannel(
-            settings, assistant, store, dispatcher, dedup, transport=zalo_transport
-        )
+            settings, assistant, store, dispatcher, dedup,
+            voice=VoiceNotes(settings.voice, client=voice), transport=zalo_transport,
+        )  # fmt: skip
     return gateway
 
 
@@ -116,7 +125,7 @@ def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        gateway = build_gateway(settings, console=console, **transports)
+        gateway = build_gateway(settings, console=console, voice=kiosk.voice, **transports)
         app.state.gateway = gateway
         channels = [c for c in (gateway.telegram, gateway.zalo) if c is not None]
         for channel in channels:
@@ -142,7 +151,7 @@ def create_app(settings: Settings, **transports: httpx.AsyncBaseTransport | None
                 log.warning("shutdown: some messages were still being processed")
             for channel in channels:
                 await channel.stop()
-            await kiosk.aclose()
+            await kiosk.aclose()  # after the channels: their voice notes use its client
             await gateway.rasa.aclose()
             await gateway.store.aclose()
 

@@ -79,7 +79,8 @@ class TelegramChannel:
         self.application = builder.build()
         payloads = CallbackPayloads(store)
         self._sender = TelegramSender(payloads)
-        # Voice notes go to the voice service (VOICE_URL); its client is closed with the channel.
+        # Voice notes go to the voice service (VOICE_URL); closed with the channel (a shared
+        # voice client stays open for its owner).
         self._voice = voice or VoiceNotes(settings.voice)
         conversations = TelegramConversations(
             assistant,
