@@ -11,13 +11,11 @@ request or `GET /webchat/messages?session=…`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import secrets
 from typing import Any
 
-import redis.asyncio as aioredis
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,6 +23,7 @@ from starlette.routing import Route
 from connectors.console import texts
 from connectors.console.delivery import INBOX
 from connectors.console.service import Console
+from connectors.console.throttle import FixedWindow
 from connectors.gateway.assistant import Assistant
 from connectors.gateway.inbound import Inbound
 from connectors.gateway.replies import Reply
@@ -45,18 +44,10 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=HEADERS)
 
 
-async def _over_limit(redis: aioredis.Redis, name: str, limit: int) -> bool:
-    key = "webchat:rate:" + hashlib.sha256(name.encode()).hexdigest()[:32]
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, 60, nx=True)
-        count, _ = await pipe.execute()
-    return int(count) > limit
-
-
 class WebChat:
     def __init__(self, console: Console) -> None:
         self.c = console
+        self._messages = FixedWindow(console.redis, "webchat:rate:", 60.0)
 
     def _assistant(self, request: Request) -> Assistant:
         """The gateway's Rasa client behind the console's watch, as for the other channels."""
@@ -72,9 +63,8 @@ class WebChat:
 
     async def _limited(self, request: Request, session: str) -> bool:
         address = request.client.host if request.client else "unknown"
-        redis = self.c.redis
-        return await _over_limit(redis, "a:" + address, PER_ADDRESS_PER_MINUTE) or (
-            await _over_limit(redis, "s:" + session, PER_SESSION_PER_MINUTE)
+        return await self._messages.add("a:" + address) > PER_ADDRESS_PER_MINUTE or (
+            await self._messages.add("s:" + session) > PER_SESSION_PER_MINUTE
         )
 
     async def post(self, request: Request) -> Response:
