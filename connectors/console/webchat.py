@@ -50,8 +50,9 @@ class WebChat:
         self._messages = FixedWindow(console.redis, "webchat:rate:", 60.0)
 
     def _assistant(self, request: Request) -> Assistant:
-        """The gateway's Rasa client behind the console's watch, as for the other channels."""
-        return self.c.watch(Assistant(request.app.state.gateway.rasa))
+        """The gateway's assistant, behind the console's watch as for the other channels."""
+        assistant: Assistant = request.app.state.gateway.assistant
+        return assistant
 
     async def _pushed(self, session: str) -> list[str]:
         key = f"{INBOX}{CHANNEL}:{session}"

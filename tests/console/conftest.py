@@ -22,6 +22,7 @@ from caseapi.catalogue import load_file, summary
 from connectors.console.service import Console
 from connectors.console.web import console_routes
 from connectors.console.webchat import webchat_routes
+from connectors.gateway.assistant import Assistant
 from connectors.gateway.inbound import Inbound
 from connectors.gateway.rasa_client import RasaClient
 from connectors.settings import ConsoleSettings, Settings
@@ -154,9 +155,9 @@ def console_app(redis_url: str, tmp_path: Path) -> Iterator[ConsoleApp]:
     )
     assert console is not None
     app = Starlette(routes=console_routes(console) + webchat_routes(console))
-    # What the web chat takes from the gateway: its Rasa client (here on the fake Rasa).
+    # What the web chat takes from the gateway: its watched assistant (on the fake Rasa).
     rasa = RasaClient(("http://rasa.test",), 1.0, 5.0, httpx.MockTransport(fakes.rasa))
-    app.state.gateway = SimpleNamespace(rasa=rasa)
+    app.state.gateway = SimpleNamespace(assistant=console.watch(Assistant(rasa)))
     with TestClient(app, base_url="http://testserver") as client:
         yield ConsoleApp(client, console, fakes, sync)
     sync.close()
