@@ -32,6 +32,12 @@ def _str_env(name: str, default: str | None = None) -> str | None:
     return raw.strip() if raw and raw.strip() else default
 
 
+def _bool_env(name: str, default: bool) -> bool:
+    """1/true/yes is on; anything else set is off; unset or blank is the default."""
+    raw = _str_env(name)
+    return default if raw is None else raw in ("1", "true", "yes")
+
+
 @dataclass(frozen=True)
 class TelegramSettings:
     """Telegram Bot API. Secrets use repr=False so a printed Settings never shows them."""
@@ -291,8 +297,7 @@ def _voice_from_env() -> VoiceSettings:
         read_timeout_s=_float_env("VOICE_READ_TIMEOUT", d.read_timeout_s),
         download_max_bytes=_int_env("VOICE_DOWNLOAD_MAX_BYTES", d.download_max_bytes),
         download_timeout_s=_float_env("VOICE_DOWNLOAD_TIMEOUT", d.download_timeout_s),
-        allow_private_downloads=(_str_env("VOICE_ALLOW_PRIVATE_DOWNLOADS") or "0")
-        in ("1", "true", "yes"),
+        allow_private_downloads=_bool_env("VOICE_ALLOW_PRIVATE_DOWNLOADS", False),
     )
 
 
@@ -300,7 +305,7 @@ def _console_from_env() -> ConsoleSettings:
     d = ConsoleSettings()
     return ConsoleSettings(
         db_path=_str_env("CONSOLE_DB") or d.db_path,
-        secure_cookies=(_str_env("CONSOLE_SECURE_COOKIES") or "0") in ("1", "true", "yes"),
+        secure_cookies=_bool_env("CONSOLE_SECURE_COOKIES", False),
         session_ttl_s=_float_env("CONSOLE_SESSION_TTL", d.session_ttl_s),
         max_failed_logins=_int_env("CONSOLE_MAX_FAILED_LOGINS", d.max_failed_logins),
         lockout_s=_float_env("CONSOLE_LOCKOUT_S", d.lockout_s),
@@ -318,7 +323,7 @@ def _kiosk_from_env() -> KioskSettings:
     d = KioskSettings()
     return KioskSettings(
         idle_timeout_s=_float_env("KIOSK_IDLE_TIMEOUT", d.idle_timeout_s),
-        slow_speech=(_str_env("KIOSK_SLOW_SPEECH") or "1") in ("1", "true", "yes"),
+        slow_speech=_bool_env("KIOSK_SLOW_SPEECH", True),
         max_audio_bytes=_int_env("KIOSK_MAX_AUDIO_BYTES", d.max_audio_bytes),
         max_audio_seconds=_float_env("KIOSK_MAX_AUDIO_SECONDS", d.max_audio_seconds),
         max_text_chars=_int_env("KIOSK_MAX_TEXT_CHARS", d.max_text_chars),
